@@ -1,0 +1,30 @@
+# Two entry points for a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PLANS := corpus/plans
+
+.PHONY: demo test install install-test benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+# The main job on the bundled corpus: read every plan and print what it implements.
+demo: install
+	$(BIN)/lineage read $(PLANS)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+benchmark: install
+	$(BIN)/python benchmarks/extraction.py $(PLANS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts

@@ -1,0 +1,163 @@
+"""Read a plan from disk (.txt, .md, .docx, .pdf) into a normalized `Text`.
+
+Government websites serve plans in every encoding and format; the reader decodes
+what it can, says what it guessed, and refuses clearly what it cannot read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from corpus.text import Text, normalize
+
+__all__ = ["DocumentError", "read_text", "decode_bytes", "find_documents", "SUPPORTED_SUFFIXES"]
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+
+# Letters that only Vietnamese uses among Latin scripts: their presence tells a
+# correct decoding from mojibake.
+_VIETNAMESE_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ") | {chr(c) for c in range(0x1EA0, 0x1EFA)}
+
+
+class DocumentError(Exception):
+    """A document that cannot be read; the message names the file and the problem."""
+
+    def __init__(self, path: str | Path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def read_text(path: str | Path) -> Text:
+    """Read one document and normalize it; raise `DocumentError` if it cannot be read."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DocumentError(path, f"cannot open: {error.strerror or error}") from None
+    if not data.strip():
+        raise DocumentError(path, "the file is empty")
+    if suffix == ".docx":
+        original, warnings = _docx_text(path, data), ()
+    elif suffix == ".pdf":
+        original, warnings = _pdf_text(path, data), ()
+    else:
+        original, warnings = decode_bytes(data, path)
+    return normalize(original, source=str(path), warnings=warnings)
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, tuple[str, ...]]:
+    """Decode plain text: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1258."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError:
+            raise DocumentError(path, "starts with a UTF-16 byte order mark but is not valid UTF-16") from None
+    if b"\x00" in data[:4096]:
+        raise DocumentError(path, "looks like a binary file, not text (it contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = unicodedata.normalize("NFC", data.decode("cp1258"))
+    except UnicodeDecodeError:
+        text = ""
+    if text and _looks_vietnamese(text):
+        return text, (f"{path}: not UTF-8; decoded as Windows-1258 (Vietnamese ANSI)",)
+    raise DocumentError(path, "not valid UTF-8, UTF-16 or Windows-1258 text; save it as UTF-8 and try again")
+
+
+def _looks_vietnamese(text: str) -> bool:
+    letters = [character for character in text if character.isalpha()]
+    if not letters:
+        return False
+    control = sum(1 for character in text if ord(character) < 32 and character not in "\t\n\r\f")
+    vietnamese = sum(1 for character in letters if character in _VIETNAMESE_LETTERS)
+    return control == 0 and vietnamese / len(letters) > 0.02
+
+
+def _docx_text(path: Path, data: bytes) -> str:
+    """Paragraphs and tables in document order; a table row is its cells joined by tabs."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    if not zipfile.is_zipfile(path):
+        raise DocumentError(path, "not a .docx file (it is not a ZIP package); a truncated download?")
+    try:
+        document = docx.Document(str(path))
+    except Exception as error:  # python-docx raises many types for a damaged package
+        raise DocumentError(path, f"damaged .docx package: {error}") from None
+    lines: list[str] = []
+    for block in document.element.body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(block, document).text)
+        elif tag == "tbl":
+            lines.append("")
+            for row in Table(block, document).rows:
+                lines.append("\t".join(_cell_text(cell) for cell in _unique_cells(row)))
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _unique_cells(row):
+    # python-docx repeats a merged cell once per grid column it spans.
+    seen = set()
+    for cell in row.cells:
+        if id(cell._tc) in seen:
+            continue
+        seen.add(id(cell._tc))
+        yield cell
+
+
+def _cell_text(cell) -> str:
+    return " ".join(paragraph.text.strip() for paragraph in cell.paragraphs if paragraph.text.strip())
+
+
+_LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    """Pages in order; words hyphenated across line ends joined again."""
+    import io
+
+    from pypdf import PdfReader
+
+    if not data.lstrip().startswith(b"%PDF"):
+        raise DocumentError(path, "not a PDF file (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(path, "the PDF is password-protected; remove the password and try again")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except Exception as error:  # pypdf signals damage and unsupported encryption many ways
+        raise DocumentError(path, f"cannot read this PDF: {error}") from None
+    if not any(page.strip() for page in pages):
+        raise DocumentError(path, "the PDF has no text layer (a scan); it needs OCR before it can be read")
+    text = "\n\n".join(page.strip("\n") for page in pages)
+    return _LINE_END_HYPHEN.sub(_join_hyphenated, text)
+
+
+def _join_hyphenated(match: re.Match) -> str:
+    return "" if match.string[match.end()].islower() else match.group()
+
+
+def find_documents(paths) -> list[Path]:
+    """The readable documents named by `paths`; directories are searched recursively, in name order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(sorted(item for item in path.rglob("*") if item.is_file() and item.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            found.append(path)
+    return found

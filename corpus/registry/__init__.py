@@ -1,0 +1,235 @@
+"""The knowledge the extractor relies on, kept as data beside this module.
+
+Type codes, issuer codes, relation cue words, colloquial aliases, provinces, office
+abbreviations and the catalogue of central documents are JSON and CSV files; the
+reference patterns are compiled from them here (as eyecite compiles its patterns
+from reporters-db).  Change the data, not the regexes.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from corpus.text import fold_key
+
+__all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry"]
+
+DATA_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class DocType:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    in_symbols: bool = True
+
+
+@dataclass(frozen=True)
+class Issuer:
+    code: str
+    name: str
+    level: str
+    track: str = "state"
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    city: bool = False
+    current: bool = False
+    merged_into: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    symbol: str
+    doc_type: str
+    date: date
+    issuer: str
+    level: str
+    subject: str
+    topics: tuple[str, ...]
+    relations: tuple[tuple[str, str], ...]
+    source: str
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+@dataclass
+class Registry:
+    doc_types: list[DocType]
+    issuers: dict[str, Issuer]
+    issuer_prefixes: list[tuple[str, str, str]]
+    relation_cues: list[tuple[str, str]]
+    preamble_openers: list[tuple[str, str]]
+    title_cues: list[str]
+    aliases: list[tuple[str, str]]
+    provinces: list[Province]
+    office_abbreviations: list[tuple[str, str]]
+    canonical_offices: list[str]
+    office_heads: list[str]
+    office_placeholders: set[str]
+    catalogue: list[CatalogueEntry]
+    patterns: dict[str, re.Pattern] = field(default_factory=dict)
+
+    def doc_type_by_code(self, code: str) -> DocType | None:
+        key = code.casefold()
+        return next((doc_type for doc_type in self.doc_types if doc_type.code.casefold() == key), None)
+
+    def doc_type_by_name(self, name: str) -> DocType | None:
+        key = fold_key(name)
+        for doc_type in self.doc_types:
+            if key == fold_key(doc_type.name) or key in {fold_key(alias) for alias in doc_type.aliases}:
+                return doc_type
+        return None
+
+    def issuer(self, code: str) -> Issuer | None:
+        """The issuer behind a code; unlisted codes fall back to prefix rules (S… a department)."""
+        found = self.issuers.get(code.casefold())
+        if found:
+            return found
+        base = re.sub(r"\d+$", "", code)
+        found = self.issuers.get(base.casefold())
+        if found:
+            return found
+        for prefix, level, name in self.issuer_prefixes:
+            if code.startswith(prefix) and len(code) > len(prefix):
+                return Issuer(code, name, level)
+        return None
+
+    def canonical_issuer_code(self, code: str) -> str:
+        found = self.issuers.get(code.casefold())
+        return found.code if found else code
+
+    def catalogue_entry(self, symbol: str) -> CatalogueEntry | None:
+        key = symbol_key(symbol)
+        return next((entry for entry in self.catalogue if symbol_key(entry.symbol) == key), None)
+
+    def province(self, name: str) -> Province | None:
+        key = fold_key(name)
+        for province in self.provinces:
+            if key == fold_key(province.name) or key in {fold_key(alias) for alias in province.aliases}:
+                return province
+        return None
+
+
+def symbol_key(symbol: str) -> str:
+    """A symbol compared without spaces, case or tone-placement differences."""
+    return fold_key(re.sub(r"\s+", "", symbol))
+
+
+def _read_json(name: str) -> dict:
+    with open(DATA_DIR / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _read_catalogue() -> list[CatalogueEntry]:
+    entries = []
+    with open(DATA_DIR / "central-documents.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            relations = []
+            for part in (row.get("relations") or "").split(";"):
+                words = part.strip().split()
+                if len(words) == 2:
+                    relations.append((words[0], words[1]))
+            entries.append(
+                CatalogueEntry(
+                    symbol=row["symbol"].strip(),
+                    doc_type=row["type"].strip(),
+                    date=date.fromisoformat(row["date"].strip()),
+                    issuer=row["issuer"].strip(),
+                    level=row["level"].strip(),
+                    subject=row["subject_vi"].strip(),
+                    topics=tuple(topic.strip() for topic in row["topics_vi"].split(";") if topic.strip()),
+                    relations=tuple(relations),
+                    source=row["source"].strip(),
+                )
+            )
+    return entries
+
+
+def _alternation(values) -> str:
+    return "|".join(re.escape(value) for value in sorted(set(values), key=len, reverse=True))
+
+
+def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
+    codes = [doc_type.code for doc_type in reg.doc_types if doc_type.in_symbols]
+    type_code = f"(?i:{_alternation(codes)})"
+    issuer_code = r"[A-ZĐ][A-Za-zĐđ0-9]{0,15}"
+    gap = r"[ \t]{0,3}(?:\n[ \t]{0,3}){0,2}"
+    type_names = [doc_type.name for doc_type in reg.doc_types] + [alias for doc_type in reg.doc_types for alias in doc_type.aliases]
+    type_word = rf"(?P<type_word>(?i:{_alternation(type_names)}))(?:[ \t]{{1,3}}(?i:liên tịch))?[ \t\n]{{0,3}}(?:(?i:số)[ \t\n]{{0,3}})?"
+    # Party form: 57-NQ/TW, 91- KL/TW, 45-\nNQ/TW.  State form: 71/NQ-CP, 112/2024/NĐ-CP, 31/CV-BCĐTKNQ18.
+    party = rf"(?P<p_number>\d{{1,4}}){gap}-{gap}(?P<p_type>{type_code}){gap}/{gap}(?P<p_issuer>{issuer_code})"
+    state = rf"(?P<s_number>\d{{1,5}})(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code}){gap}-{gap}(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9]{{1,8}})?)"
+    law = r"(?P<l_number>\d{1,3})/(?P<l_year>(?:19|20)\d{2})/(?P<l_issuer>QH\d{1,2}|UBTVQH\d{1,2})"
+    boundary_before = r"(?<![\w/.\-])"
+    boundary_after = r"(?![\w/]|-[A-Za-zĐđ0-9])"
+    symbol = rf"{boundary_before}(?:{party}|{state}|{law}){boundary_after}"
+    blank = rf"(?<![\w/])(?P<dots>[.…_]{{0,20}})[ \t]{{0,2}}/[ \t]{{0,2}}(?P<b_type>{type_code})-(?P<b_issuer>{issuer_code}){boundary_after}"
+    date_after = rf"[ \t]{{0,3}},?{gap}(?:(?i:ngày){gap})?(?:(?P<d_day>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_month>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_year>(?:19|20)\d{{2}})(?!\d)|(?P<w_day>\d{{1,2}}){gap}(?i:tháng){gap}(?P<w_month>\d{{1,2}}){gap}(?i:năm){gap}(?P<w_year>(?:19|20)\d{{2}}))"
+    stop_words = r"về|thực hiện|triển khai|ban hành|ngày|và|tại|trong|đã|được|đến|nhằm|theo|để|cụ thể hóa|gắn với|giai đoạn|năm|trên|đối với|với"
+    issuer_after = rf"[ \t]{{0,3}},?{gap}(?i:của){gap}(?P<issuer>(?:(?!\s(?:{stop_words})\b)[^,;.()\n\"“”]){{2,120}})"
+    subject_after = rf"[ \t]{{0,3}},?{gap}(?P<subject>(?i:về)\s[^;()\n]{{3,300}}?)(?=[;()\n]|\.(?:\s|$)|$|\s(?:thực hiện|triển khai|trên địa bàn)\s)"
+    return {
+        "symbol": re.compile(symbol),
+        "blank": re.compile(blank),
+        "type_word_before": re.compile(rf"{type_word}$"),
+        "date_after": re.compile(date_after),
+        "issuer_after": re.compile(issuer_after),
+        "subject_after": re.compile(subject_after),
+        "short_name": re.compile(r"[ \t]{0,3}\((?:(?i:sau đây gọi (?:tắt )?là|sau đây viết tắt là|gọi tắt là|viết tắt là)[ \t]{1,3})?(?P<short>[^()\n]{3,90})\)"),
+    }
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The registry, loaded once per process."""
+    types = _read_json("doc-types.json")["types"]
+    issuers = _read_json("issuers.json")
+    cues = _read_json("cues.json")
+    offices = _read_json("offices.json")
+    reg = Registry(
+        doc_types=[DocType(item["code"], item["name"], tuple(item.get("aliases", ())), item.get("symbol", True)) for item in types],
+        issuers={item["code"].casefold(): Issuer(item["code"], item["name"], item["level"], item.get("track", "state")) for item in issuers["issuers"]},
+        issuer_prefixes=[(rule["prefix"], rule["level"], rule["name"]) for rule in issuers["prefix_rules"]],
+        relation_cues=[(item["cue"], item["predicate"]) for item in cues["relation_cues"]],
+        preamble_openers=[(item["cue"], item["predicate"]) for item in cues["preamble_openers"]],
+        title_cues=list(cues["title_cues"]),
+        aliases=[(name, item["symbol"]) for item in _read_json("aliases.json")["aliases"] for name in item["names"]],
+        provinces=[
+            Province(item["name"], item.get("city", False), item.get("current", False), item.get("merged_into"), tuple(item.get("aliases", ())))
+            for item in _read_json("provinces.json")["provinces"]
+        ],
+        office_abbreviations=[(item["short"], item["long"]) for item in offices["abbreviations"]],
+        canonical_offices=list(offices["canonical"]),
+        office_heads=list(offices["office_heads"]),
+        office_placeholders={fold_key(value) for value in offices["placeholders"]},
+        catalogue=_read_catalogue(),
+    )
+    reg.aliases.extend(_generated_aliases(reg))
+    reg.patterns = _compile_patterns(reg)
+    return reg
+
+
+def _generated_aliases(reg: Registry) -> list[tuple[str, str]]:
+    """"Nghị quyết 57 của Bộ Chính trị" for each Party resolution of the catalogue."""
+    aliases = []
+    for entry in reg.catalogue:
+        match = re.match(r"^(\d+)-([A-Za-z]+)/TW$", entry.symbol)
+        if not match:
+            continue
+        issuer = entry.issuer.split(" (")[0]
+        for written in (f"{entry.doc_type} {match.group(1)}", f"{entry.doc_type} số {match.group(1)}"):
+            aliases.append((f"{written} của {issuer}", entry.symbol))
+    return aliases

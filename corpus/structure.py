@@ -1,0 +1,689 @@
+"""The structure of an administrative document: header, preamble, section tree,
+tables, appendices, recipients and signature.
+
+Vietnamese plans follow Decree 30/2020/NĐ-CP on document form closely enough that a
+line-based reading works: the header block ("Số:", place and date, the type line, the
+title), the "Thực hiện … / Căn cứ …" preamble, numbered parts (I., 1., 1.1., a), (1),
+bullets), tab or pipe tables, "PHỤ LỤC" appendices, "Nơi nhận:" and the signature.
+All offsets are into the normalized text; `Text.to_original` maps them back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from corpus.registry import registry
+from corpus.text import Text, fold_key
+
+__all__ = ["Line", "PartialDate", "Header", "Section", "Table", "Row", "Appendix", "Signature", "Structure", "parse_structure"]
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def cells(self) -> list[str]:
+        return [cell.strip() for cell in self.text.strip("|").split("|")] if _is_pipe_row(self.text) else [cell.strip() for cell in self.text.split("\t")]
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date whose day (or month) may be unknown, as when the day is left blank for signing."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str | None:
+        """The full ISO date, or None when the day is unknown (never invented)."""
+        if self.month and self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return None
+
+    def __str__(self) -> str:
+        if self.month and self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+
+@dataclass
+class Header:
+    symbol: str | None = None
+    symbol_span: tuple[int, int] | None = None
+    number_blank: bool = False
+    place: str | None = None
+    date: PartialDate | None = None
+    doc_type: str | None = None
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    issuing: str | None = None
+    issuing_span: tuple[int, int] | None = None
+    issuer_lines: list[str] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    start: int
+    end: int
+
+
+@dataclass
+class Table:
+    start: int
+    end: int
+    header_rows: list[Row]
+    rows: list[Row]
+
+    @property
+    def columns(self) -> list[str]:
+        """Column names, header rows merged top to bottom ("Phân công thực hiện / Cơ quan chủ trì")."""
+        width = max((len(row.cells) for row in self.header_rows + self.rows), default=0)
+        names = []
+        for index in range(width):
+            parts = [row.cells[index] for row in self.header_rows if index < len(row.cells) and row.cells[index]]
+            names.append(" / ".join(parts))
+        return names
+
+
+@dataclass
+class Section:
+    number: str | None
+    style: str
+    path: str
+    heading: str
+    start: int
+    end: int
+    heading_end: int
+    body: list[tuple[int, int]] = field(default_factory=list)
+    children: list["Section"] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    def walk(self) -> Iterator["Section"]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass
+class Appendix:
+    label: str
+    title: str
+    attached_to: str | None
+    attached_span: tuple[int, int] | None
+    start: int
+    end: int
+    tables: list[Table] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Signature:
+    roles: list[str]
+    signer: str | None
+    span: tuple[int, int] | None
+
+
+@dataclass
+class Structure:
+    text: Text
+    header: Header
+    preamble: list[tuple[int, int]]
+    sections: list[Section]
+    tables: list[Table]
+    appendices: list[Appendix]
+    recipients: list[str]
+    signature: Signature
+    body_span: tuple[int, int]
+
+    def walk(self) -> Iterator[Section]:
+        for section in self.sections:
+            yield from section.walk()
+        for appendix in self.appendices:
+            for section in appendix.sections:
+                yield from section.walk()
+
+    def find(self, path: str) -> Section | None:
+        return next((section for section in self.walk() if section.path == path), None)
+
+
+# --- line classification ------------------------------------------------------------
+
+_NUMBER_LINE = re.compile(r"^Số\s*(?:hiệu)?\s*[:.]\s*(?P<value>.*)$", re.IGNORECASE)
+_DATE_WORDS = re.compile(
+    r"ngày\s{0,3}(?P<day>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}tháng\s{0,3}(?P<month>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}năm\s{0,3}(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+_DATE_SLASH = re.compile(r"(?<!\d)(?P<day>\d{1,2})\s{0,2}[/.-]\s{0,2}(?P<month>\d{1,2})\s{0,2}[/.-]\s{0,2}(?P<year>(?:19|20)\d{2})(?!\d)")
+_PLACE_DATE = re.compile(r"^(?P<place>[^\d,;:()]{2,60}),\s{0,3}" + _DATE_WORDS.pattern, re.IGNORECASE)
+_KEM_THEO = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b")
+_APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu)(?:\s+(?:số\s+)?(?P<label>[IVXLC]{1,5}|\d{1,3}[a-z]?))?\s*[:.]?\s*$")
+_RECIPIENTS = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
+_ROLE = re.compile(
+    r"^(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*)?(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|BAN THƯỜNG VỤ|ĐẢNG ỦY|ĐẢNG UỶ|CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|CHÁNH VĂN PHÒNG)\b"
+)
+_PERSON_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]{0,7}|[A-ZĐÀ-Ỹ]{1,8})(?:\s(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]{0,7}|[A-ZĐÀ-Ỹ]{1,8})){1,4}$")
+_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
+_SEPARATOR = re.compile(r"^[-_=*~.\s]{3,}$")
+_PREAMBLE_CUE = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm|Thi hành)\b")
+
+_HEADING_PATTERNS = (
+    ("roman", re.compile(r"^(?:PHẦN|Phần)\s+(?P<number>[IVXLC]{1,6}|\d{1,2})\b[.:\-]?\s*(?P<title>.*)$")),
+    ("roman", re.compile(r"^(?P<number>[IVXLC]{1,6})[.)]\s*(?P<title>[^\s\d].*)$")),
+    ("arabic", re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){1,4})\.?\)?\s+(?P<title>\S.*)$")),
+    ("arabic", re.compile(r"^(?P<number>\d{1,2})[.)]\s+(?P<title>[^\s\d].*)$")),
+    ("letter", re.compile(r"^(?P<number>[a-zđ])[).]\s+(?P<title>\S.*)$")),
+    ("paren", re.compile(r"^(?:[-+•]\s{1,3})?\((?P<number>\d{1,3})\)\s*(?P<title>\S.*)$")),
+    ("bullet-", re.compile(r"^(?P<number>[-–•·●▪■◦*])\s+(?P<title>\S.*)$")),
+    ("bullet+", re.compile(r"^(?P<number>\+)\s+(?P<title>\S.*)$")),
+)
+_STYLE_RANK = {"roman": 0, "letter": 10, "paren": 11, "bullet-": 12, "bullet+": 13}
+
+
+def _style_rank(style: str, number: str) -> int:
+    if style == "arabic":
+        return number.count(".") + 1
+    return _STYLE_RANK[style]
+
+
+def _is_pipe_row(text: str) -> bool:
+    return text.startswith("|") and text.endswith("|") and text.count("|") >= 3
+
+
+def _is_table_line(text: str) -> bool:
+    if _is_pipe_row(text):
+        return True
+    return "\t" in text and sum(1 for cell in text.split("\t") if cell.strip()) >= 1 and text.count("\t") >= 1
+
+
+def _is_pipe_rule(text: str) -> bool:
+    return _is_pipe_row(text) and set(text) <= set("|-: ")
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    position = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip(" ")
+        offset = position + (len(raw) - len(raw.lstrip(" ")))
+        lines.append(Line(offset, offset + len(stripped), stripped))
+        position += len(raw) + 1
+    return lines
+
+
+# --- header -------------------------------------------------------------------------
+
+def parse_date(value: str) -> PartialDate | None:
+    """A date written "ngày 05 tháng 01 năm 2026", "ngày   tháng 01 năm 2026" or "13/3/2026"."""
+    match = _DATE_WORDS.search(value) or _DATE_SLASH.search(value)
+    if not match:
+        return None
+    return _partial_date(match)
+
+
+def _partial_date(match: re.Match) -> PartialDate | None:
+    year = int(match.group("year"))
+    month = int(match.group("month")) if match.group("month") else None
+    day = int(match.group("day")) if match.group("day") else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None and not 1 <= day <= 31:
+        day = None
+    return PartialDate(year, month, day if month else None)
+
+
+def _type_line(text: str) -> str | None:
+    """The document type named by an all-capitals line ("KẾ HOẠCH" -> "Kế hoạch")."""
+    if not text or text != text.upper() or len(text) > 40:
+        return None
+    key = fold_key(text)
+    for doc_type in registry().doc_types:
+        if key == fold_key(doc_type.name) or key in (fold_key(alias) for alias in doc_type.aliases):
+            return doc_type.name
+    return None
+
+
+def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Header, int]:
+    """Read the header lines before `body_start`; return the header and the first preamble line index."""
+    header = Header()
+    index = 0
+    title_lines: list[Line] = []
+    in_title = False
+    preamble_start = body_start
+    while index < body_start:
+        line = lines[index]
+        value = line.text
+        if not value:
+            if in_title and title_lines:
+                in_title = False
+            index += 1
+            continue
+        if _KEM_THEO.match(value) and header.issuing is None:
+            end_index = _parenthesis_end(lines, index, body_start)
+            header.issuing = " ".join(lines[i].text for i in range(index, end_index + 1) if lines[i].text).strip("() ")
+            header.issuing_span = (line.start, lines[end_index].end)
+            in_title = False
+            index = end_index + 1
+            continue
+        if _PREAMBLE_CUE.match(value) and (header.doc_type or header.symbol or index > 0) and len(value) > 60 and not in_title:
+            preamble_start = index
+            break
+        if in_title and (not title_lines or not _PREAMBLE_CUE.match(value)):
+            title_lines.append(line)
+            index += 1
+            continue
+        if in_title:
+            preamble_start = index
+            break
+        number = _NUMBER_LINE.match(value)
+        if number and header.symbol is None and not header.number_blank:
+            _read_number(header, number, line)
+        elif (place := _PLACE_DATE.match(value)) and header.date is None:
+            header.place = place.group("place").strip()
+            header.date = _partial_date(place)
+        elif (doc_type := _type_line(value)) and header.doc_type is None:
+            header.doc_type = doc_type
+            in_title = True
+        elif _MOTTO.search(value) or _SEPARATOR.match(value):
+            pass
+        elif ":" in value and len(value) < 120 and _metadata_field(header, value):
+            pass
+        elif value == value.upper() and len(value) < 80 and header.doc_type is None:
+            header.issuer_lines.append(value)
+        elif header.doc_type is None and not _PREAMBLE_CUE.match(value):
+            header.issuer_lines.append(value)
+        else:
+            preamble_start = index
+            break
+        index += 1
+    if title_lines:
+        header.title = " ".join(line.text for line in title_lines)
+        header.title_span = (title_lines[0].start, title_lines[-1].end)
+    return header, preamble_start
+
+
+def _read_number(header: Header, match: re.Match, line: Line) -> None:
+    value = match.group("value").strip()
+    value_start = line.start + match.start("value")
+    if re.match(r"^[.…_\s]*/", value):
+        header.number_blank = True
+        return
+    symbol = re.match(r"^[0-9][0-9A-Za-zĐđ/\-]{2,40}", value.replace(" ", ""))
+    if symbol:
+        header.symbol = symbol.group()
+        header.symbol_span = (value_start, value_start + len(value))
+
+
+_METADATA_FIELDS = {"số hiệu": "symbol", "ngày ban hành": "date", "người ký": "signer", "loại văn bản": "type", "nơi ban hành": "issuer", "cơ quan ban hành": "issuer", "trích yếu": "title"}
+
+
+def _metadata_field(header: Header, value: str) -> bool:
+    cells = [cell.strip() for cell in (value.strip("|").split("|") if "|" in value else value.split(":", 1))]
+    if len(cells) < 2:
+        return False
+    name = _METADATA_FIELDS.get(fold_key(cells[0]).strip(" *"))
+    if not name:
+        return False
+    header.metadata[name] = cells[1].strip(" *")
+    return True
+
+
+def _parenthesis_end(lines: list[Line], index: int, limit: int) -> int:
+    depth = 0
+    for position in range(index, min(limit, index + 6)):
+        depth += lines[position].text.count("(") - lines[position].text.count(")")
+        if depth <= 0:
+            return position
+    return index
+
+
+# --- the body -----------------------------------------------------------------------
+
+def _heading(line: Line) -> tuple[str, str, str] | None:
+    for style, pattern in _HEADING_PATTERNS:
+        match = pattern.match(line.text)
+        if match:
+            return style, match.group("number"), match.group("title").strip()
+    return None
+
+
+def _first_heading_index(lines: list[Line], start: int, stop: int) -> int:
+    for index in range(start, stop):
+        found = _heading(lines[index])
+        if found and found[0] in ("roman", "arabic") and not _is_table_line(lines[index].text):
+            return index
+    return stop
+
+
+def _closing_index(lines: list[Line], start: int, stop: int) -> int:
+    for index in range(start, stop):
+        if _RECIPIENTS.match(lines[index].text):
+            return index
+    return stop
+
+
+def _appendix_starts(lines: list[Line], start: int) -> list[int]:
+    return [index for index in range(start, len(lines)) if _APPENDIX.match(lines[index].text) and not _is_table_line(lines[index].text)]
+
+
+def _collect_tables(lines: list[Line], start: int, stop: int) -> tuple[list[Table], set[int]]:
+    """Tables between line indexes; a table split by page breaks with its header repeated is one table."""
+    tables: list[Table] = []
+    used: set[int] = set()
+    index = start
+    while index < stop:
+        if not _is_table_line(lines[index].text) or _cells_filled(lines[index]) < 2:
+            index += 1
+            continue
+        members = [index]
+        width = len(lines[index].cells)
+        cursor = index + 1
+        while cursor < stop:
+            following = _next_nonblank(lines, cursor, stop)
+            if following is None:
+                break
+            if _is_table_line(lines[following].text):
+                members.append(following)
+                cursor = following + 1
+                continue
+            # A group row that lost its tabs ("III. NHÓM CHỈ TIÊU MÔI TRƯỜNG") between rows of one table.
+            after = _next_nonblank(lines, following + 1, stop)
+            if len(lines[following].text) < 120 and after is not None and _is_table_line(lines[after].text) and len(lines[after].cells) >= max(2, width - 2):
+                members.append(following)
+                cursor = following + 1
+                continue
+            break
+        tables.append(_build_table(lines, members))
+        used.update(range(members[0], members[-1] + 1))
+        index = members[-1] + 1
+    return tables, used
+
+
+def _cells_filled(line: Line) -> int:
+    return sum(1 for cell in line.cells if cell)
+
+
+def _next_nonblank(lines: list[Line], index: int, stop: int) -> int | None:
+    for position in range(index, stop):
+        if lines[position].text:
+            return position
+    return None
+
+
+_NUMERIC_CELL = re.compile(r"^[<>≥≤]?\s*-?\d[\d.,]*\s*%?$")
+
+
+def _build_table(lines: list[Line], members: list[int]) -> Table:
+    rows = []
+    for index in members:
+        line = lines[index]
+        if _is_pipe_rule(line.text):
+            continue
+        rows.append(Row(line.cells, line.start, line.end))
+    header_rows: list[Row] = []
+    if rows and _looks_like_header(rows[0]):
+        header_rows.append(rows[0])
+        for row in rows[1:]:
+            if row.cells and not row.cells[0] and any(row.cells) and not any(_NUMERIC_CELL.match(cell) for cell in row.cells if cell):
+                header_rows.append(row)
+            else:
+                break
+    header_keys = [_row_key(row) for row in header_rows]
+    body = [row for row in rows[len(header_rows):] if _row_key(row) not in header_keys or not header_keys]
+    # A page break repeats the header rows; they are not data.
+    body = [row for row in body if _row_key(row) not in header_keys]
+    return Table(lines[members[0]].start, lines[members[-1]].end, header_rows, body)
+
+
+def _row_key(row: Row) -> tuple[str, ...]:
+    return tuple(fold_key(cell) for cell in row.cells if cell)
+
+
+def _looks_like_header(row: Row) -> bool:
+    filled = [cell for cell in row.cells if cell]
+    if len(filled) < 2:
+        return False
+    first = fold_key(row.cells[0]) if row.cells else ""
+    if first in ("stt", "tt", "số tt", "số thứ tự"):
+        return True
+    return not any(_NUMERIC_CELL.match(cell) for cell in filled) and not re.match(r"^([IVX]+|\d+)\.?$", row.cells[0] or "-")
+
+
+def _build_sections(lines: list[Line], start: int, stop: int, table_lines: set[int], tables: list[Table], path_prefix: str = "") -> list[Section]:
+    roots: list[Section] = []
+    stack: list[tuple[int, Section]] = []
+    paragraph_owner: Section | None = None
+    for index in range(start, stop):
+        line = lines[index]
+        if not line.text or index in table_lines:
+            continue
+        found = _heading(line)
+        if found:
+            style, number, title = found
+            rank = _style_rank(style, number)
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            parent = stack[-1][1] if stack else None
+            path = _child_path(parent.path if parent else path_prefix, parent.number if parent else None, style, number)
+            section = Section(number, style, path, title, line.start, line.end, line.end)
+            section.body.append((line.start + len(line.text) - len(title), line.end))
+            (parent.children if parent else roots).append(section)
+            stack.append((rank, section))
+            paragraph_owner = section
+            continue
+        if paragraph_owner is not None:
+            paragraph_owner.body.append((line.start, line.end))
+    _close_extents(roots, lines[stop - 1].end if stop > start else 0)
+    for table in tables:
+        owner = _deepest_containing(roots, table.start)
+        if owner is not None:
+            owner.tables.append(table)
+    return roots
+
+
+def _child_path(parent_path: str, parent_number: str | None, style: str, number: str) -> str:
+    if style.startswith("bullet"):
+        return parent_path
+    component = f"({number})" if style == "paren" else number
+    if style == "arabic" and parent_number and number.startswith(parent_number + ".") and parent_path.endswith(parent_number):
+        return parent_path[: len(parent_path) - len(parent_number)] + component
+    return f"{parent_path}.{component}" if parent_path else component
+
+
+def _close_extents(sections: list[Section], stop: int) -> None:
+    for position, section in enumerate(sections):
+        section.end = sections[position + 1].start - 1 if position + 1 < len(sections) else stop
+        if section.children:
+            _close_extents(section.children, section.end)
+        section.end = max(section.end, section.heading_end)
+
+
+def _deepest_containing(sections: list[Section], offset: int) -> Section | None:
+    for section in sections:
+        if section.start <= offset <= section.end:
+            return _deepest_containing(section.children, offset) or section
+    return None
+
+
+def _parse_closing(lines: list[Line], start: int, stop: int) -> tuple[list[str], Signature]:
+    recipients: list[str] = []
+    roles: list[str] = []
+    signer = None
+    span = None
+    for index in range(start, stop):
+        value = lines[index].text
+        if not value or _RECIPIENTS.match(value):
+            continue
+        if value.startswith(("-", "+", "•")):
+            recipients.append(value.lstrip("-+• ").rstrip(";.").strip())
+        elif _ROLE.match(value):
+            roles.append(value)
+        elif signer is None and _PERSON_NAME.match(value) and not _ROLE.match(value):
+            signer = value if value != value.upper() else value.title()
+            span = (lines[index].start, lines[index].end)
+    return recipients, Signature(roles, signer, span)
+
+
+def _parse_appendix(lines: list[Line], start: int, stop: int) -> Appendix:
+    label = lines[start].text
+    title_parts: list[str] = []
+    attached = None
+    attached_span = None
+    cursor = start + 1
+    while cursor < stop:
+        value = lines[cursor].text
+        if not value:
+            cursor += 1
+            continue
+        if _is_table_line(value) or _heading(lines[cursor]):
+            break
+        if _KEM_THEO.match(value):
+            end_index = _parenthesis_end(lines, cursor, stop)
+            attached = " ".join(lines[i].text for i in range(cursor, end_index + 1) if lines[i].text).strip("() ")
+            attached_span = (lines[cursor].start, lines[end_index].end)
+            cursor = end_index + 1
+            break
+        title_parts.append(value)
+        cursor += 1
+    tables, table_lines = _collect_tables(lines, cursor, stop)
+    sections = _build_sections(lines, cursor, stop, table_lines, tables, path_prefix=label)
+    return Appendix(label, " ".join(title_parts), attached, attached_span, lines[start].start, lines[stop - 1].end, tables, sections)
+
+
+def parse_structure(text: Text) -> Structure:
+    """Read the structure of a normalized document."""
+    lines = split_lines(text.normalized)
+    appendix_starts = _appendix_starts(lines, 0)
+    main_stop = appendix_starts[0] if appendix_starts else len(lines)
+    first_heading = _first_heading_index(lines, 0, main_stop)
+    header, preamble_start = _parse_header(lines, first_heading, text)
+    preamble = [(lines[i].start, lines[i].end) for i in range(preamble_start, first_heading) if lines[i].text]
+    closing = _closing_index(lines, first_heading, main_stop)
+    tables, table_lines = _collect_tables(lines, first_heading, closing)
+    sections = _build_sections(lines, first_heading, closing, table_lines, tables)
+    recipients, signature = _parse_closing(lines, closing, main_stop)
+    if signature.signer is None and closing == main_stop:
+        signature = _trailing_signature(lines, main_stop)
+    appendices = [
+        _parse_appendix(lines, begin, appendix_starts[position + 1] if position + 1 < len(appendix_starts) else len(lines))
+        for position, begin in enumerate(appendix_starts)
+    ]
+    all_tables = tables + [table for appendix in appendices for table in appendix.tables]
+    body_end = lines[closing - 1].end if closing > first_heading else (lines[first_heading].start if first_heading < len(lines) else len(text.normalized))
+    body_start = lines[first_heading].start if first_heading < len(lines) else len(text.normalized)
+    return Structure(text, header, preamble, sections, all_tables, appendices, recipients, signature, (body_start, body_end))
+
+
+def _trailing_signature(lines: list[Line], stop: int) -> Signature:
+    """A signature at the very end when there is no "Nơi nhận:" block: roles, then the name."""
+    roles: list[str] = []
+    name: Line | None = None
+    for index in range(stop - 1, max(-1, stop - 10), -1):
+        line = lines[index]
+        if not line.text:
+            continue
+        if name is None and not roles and _PERSON_NAME.match(line.text) and not _ROLE.match(line.text):
+            name = line
+            continue
+        if _ROLE.match(line.text):
+            roles.insert(0, line.text)
+            continue
+        break
+    if roles and name is not None:
+        return Signature(roles, name.text, (name.start, name.end))
+    return Signature(roles, None, None)
+
+
+# --- plain data for the CLI and for researchers ------------------------------------
+
+def structure_to_dict(structure: Structure) -> dict:
+    """The structure as plain data, offsets into the original file."""
+    text = structure.text
+
+    def span(start: int, end: int) -> list[int]:
+        return list(text.to_original(start, end))
+
+    def section(node: Section) -> dict:
+        return {
+            "number": node.number,
+            "style": node.style,
+            "path": node.path,
+            "heading": node.heading,
+            "span": span(node.start, node.end),
+            "paragraphs": len(node.body),
+            "tables": len(node.tables),
+            "children": [section(child) for child in node.children],
+        }
+
+    def table(node: Table) -> dict:
+        return {"span": span(node.start, node.end), "columns": node.columns, "rows": [row.cells for row in node.rows]}
+
+    header = structure.header
+    return {
+        "source": text.source,
+        "warnings": list(text.warnings),
+        "header": {
+            "symbol": header.symbol,
+            "number_blank": header.number_blank,
+            "place": header.place,
+            "date": str(header.date) if header.date else None,
+            "type": header.doc_type,
+            "title": header.title,
+            "issued_with": header.issuing,
+            "issuer_lines": header.issuer_lines,
+            "metadata": header.metadata,
+        },
+        "preamble": [text.original_text(start, end) for start, end in structure.preamble],
+        "sections": [section(node) for node in structure.sections],
+        "tables": [table(node) for node in structure.tables],
+        "appendices": [
+            {"label": node.label, "title": node.title, "attached_to": node.attached_to, "tables": [table(item) for item in node.tables]}
+            for node in structure.appendices
+        ],
+        "recipients": structure.recipients,
+        "signature": {"roles": structure.signature.roles, "signer": structure.signature.signer},
+    }
+
+
+def render_outline(structure: Structure, width: int = 100) -> str:
+    """An indented outline of the document for a person reading a terminal."""
+    header = structure.header
+    lines = [
+        f"{structure.text.source or '<text>'}",
+        f"  {header.doc_type or '?'} {header.symbol or ('(số để trống)' if header.number_blank else '(không số)')}"
+        f" · {header.place or '?'} · {header.date or 'không rõ ngày'}",
+    ]
+    if header.title:
+        lines.append(f"  {_clip(header.title, width)}")
+    if header.issuing:
+        lines.append(f"  kèm theo: {_clip(header.issuing, width)}")
+    lines.append(f"  preamble: {len(structure.preamble)} paragraph(s)")
+
+    def walk(node: Section, depth: int) -> None:
+        if node.style.startswith("bullet"):
+            return
+        extra = f"  [{len(node.tables)} table(s)]" if node.tables else ""
+        lines.append(f"{'  ' * (depth + 1)}{node.path:<12} {_clip(node.heading, width - 2 * depth - 14)}{extra}")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for node in structure.sections:
+        walk(node, 0)
+    for appendix in structure.appendices:
+        rows = sum(len(table.rows) for table in appendix.tables)
+        lines.append(f"  {appendix.label}: {_clip(appendix.title, width - 20)}  [{len(appendix.tables)} table(s), {rows} row(s)]")
+    lines.append(f"  recipients: {len(structure.recipients)} · signer: {structure.signature.signer or 'none'}")
+    return "\n".join(lines)
+
+
+def _clip(value: str, width: int) -> str:
+    width = max(width, 10)
+    return value if len(value) <= width else value[: width - 1] + "…"

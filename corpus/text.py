@@ -1,0 +1,198 @@
+"""Normalized Vietnamese text with a map back to the original characters.
+
+Extraction matches on one normalized form (NFC, one kind of dash and space, no
+markup, words split by page breaks joined again) but every offset it reports must
+point at the characters of the file the researcher opened.  `Text` keeps both
+strings and, for each normalized character, the original range it came from.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from array import array
+from dataclasses import dataclass, field
+from functools import cached_property
+
+__all__ = ["Text", "normalize", "fold_key", "ascii_key"]
+
+# One-to-one character replacements: they never change the length of the text.
+_CHARACTER_MAP = str.maketrans(
+    {
+        "\u00d0": "Đ",  # Icelandic eth, typed for Đ by old keyboards and fonts
+        "\u00f0": "đ",
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
+        "\u00a0": " ", "\u2000": " ", "\u2001": " ", "\u2002": " ", "\u2003": " ",
+        "\u2004": " ", "\u2005": " ", "\u2006": " ", "\u2007": " ", "\u2008": " ",
+        "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ", "\u3000": " ",
+        "\u2026": "…",
+    }
+)
+
+_LATEX = {"geq": "≥", "ge": "≥", "leq": "≤", "le": "≤", "neq": "≠", "times": "×", "%": "%"}
+_BLOCK_TAGS = {"br", "p", "div", "li", "tr"}
+
+# Every alternative is bounded, so the scan is linear in the length of the text.
+_MARKUP = re.compile(
+    r"(?P<page_break>(?<=[^\W\d_])[ \t]{0,20}\r?\n(?:[ \t\u00a0]{0,20}\r?\n){1,20}[ \t\u00a0]{0,20}(?=[^\W\d_])(?![a-zđ][).][ \t]))"
+    r"|(?P<crlf>\r\n?)"
+    r"|(?P<invisible>[\u200b\u200c\u200d\u2060\ufeff\u00ad]+)"
+    r"|(?P<trailing>[ \u00a0\u3000]{1,200}(?=\r?\n))"
+    r"|(?P<tag></?(?P<tag_name>[A-Za-z][A-Za-z0-9]{0,10})(?:\s[^<>\n]{0,200})?/?>)"
+    r"|(?P<entity>&(?:[A-Za-z]{2,8}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});)"
+    r"|(?P<heading>(?<![^\n])[ \t]{0,3}\#{1,6}[ \t]{1,20})"
+    r"|(?P<bold>\*{2,3}|(?<!_)__(?!_))"
+    r"|(?P<italic>(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*]))"
+    r"|(?P<latex>\\(?P<latex_name>geq|leq|neq|times|ge|le|%)(?![A-Za-z]))"
+    r"|(?P<spaces>[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,})"
+)
+
+
+def _replacement(match: re.Match) -> str | None:
+    """What one markup match becomes in the normalized text (None: keep it as text)."""
+    kind = match.lastgroup
+    if kind in ("latex", "latex_name"):
+        return _LATEX[match.group("latex_name")]
+    if kind in ("tag", "tag_name"):
+        return "\n" if match.group("tag_name").lower() in _BLOCK_TAGS else ""
+    if kind == "entity":
+        decoded = html.unescape(match.group())
+        return None if decoded == match.group() else decoded.translate(_CHARACTER_MAP)
+    if kind == "page_break":
+        return " " if match.string[match.end()].islower() else None
+    if kind == "crlf":
+        return "\n"
+    if kind == "spaces":
+        return " "
+    return ""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A document's text: the original string, its normalized form and the offset map.
+
+    >>> text = normalize("Kế hoạch **số 05/KH\u2013UBND**")
+    >>> text.normalized
+    'Kế hoạch số 05/KH-UBND'
+    >>> start = text.normalized.index("05")
+    >>> text.original_text(start, start + 10)
+    '05/KH–UBND'
+    """
+
+    original: str
+    normalized: str
+    starts: array = field(repr=False)
+    ends: array = field(repr=False)
+    source: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The original range that normalized characters [start, end) came from."""
+        if end <= start:
+            position = self.starts[start] if start < len(self.starts) else len(self.original)
+            return position, position
+        return self.starts[start], self.ends[end - 1]
+
+    def original_text(self, start: int, end: int) -> str:
+        first, last = self.to_original(start, end)
+        return self.original[first:last]
+
+    @cached_property
+    def fold(self) -> str:
+        """Lower-case key that treats old and new tone placement alike (hoá = hóa); same length."""
+        return fold_key(self.normalized)
+
+    @cached_property
+    def ascii(self) -> str:
+        """Lower-case key without diacritics (Tan Hung = Tân Hưng); same length."""
+        return ascii_key(self.normalized)
+
+
+def normalize(original: str, source: str | None = None, warnings: tuple[str, ...] = ()) -> Text:
+    """Normalize `original` for matching and keep the map back to it."""
+    pieces: list[str] = []
+    starts = array("q")
+    ends = array("q")
+    position = 0
+    for match in _MARKUP.finditer(original):
+        replacement = _replacement(match)
+        if replacement is None:
+            continue
+        _append_plain(original, position, match.start(), pieces, starts, ends)
+        pieces.append(replacement)
+        starts.extend([match.start()] * len(replacement))
+        ends.extend([match.end()] * len(replacement))
+        position = match.end()
+    _append_plain(original, position, len(original), pieces, starts, ends)
+    return Text(original, "".join(pieces), starts, ends, source, warnings)
+
+
+def _append_plain(original: str, start: int, end: int, pieces: list, starts: array, ends: array) -> None:
+    if start >= end:
+        return
+    chunk = original[start:end].translate(_CHARACTER_MAP)
+    if unicodedata.is_normalized("NFC", chunk):
+        pieces.append(chunk)
+        starts.extend(range(start, end))
+        ends.extend(range(start + 1, end + 1))
+        return
+    # Decomposed input: compose one base character with its marks at a time so that
+    # every composed character still knows which original characters it stands for.
+    cluster_start = 0
+    for index in range(1, len(chunk) + 1):
+        if index < len(chunk) and unicodedata.combining(chunk[index]):
+            continue
+        composed = unicodedata.normalize("NFC", chunk[cluster_start:index])
+        pieces.append(composed)
+        starts.extend([start + cluster_start] * len(composed))
+        ends.extend([start + index] * len(composed))
+        cluster_start = index
+
+
+_TONED_A_E = "àáảãạèéẻẽẹ"
+_TONED_Y = "ỳýỷỹỵ"
+_OLD_STYLE_TONE = re.compile(rf"o([{_TONED_A_E}])(?![^\W\d_])|(?<!q)u([{_TONED_Y}])(?![^\W\d_])")
+
+
+def _move_tone_to_first_vowel(match: re.Match) -> str:
+    toned = match.group(1) or match.group(2)
+    first = match.group()[0]
+    decomposed = unicodedata.normalize("NFD", toned)
+    base, tone = decomposed[0], decomposed[1:]
+    return unicodedata.normalize("NFC", first + tone) + base
+
+
+def fold_key(value: str) -> str:
+    """Lower-case, NFC, tone marks placed the modern way (hóa, thủy, ủy); length preserved.
+
+    >>> fold_key("Hoá học THUỶ lợi Uỷ ban") == fold_key("hóa học thủy lợi ủy ban")
+    True
+    """
+    lowered = "".join(_lower_one(character) for character in unicodedata.normalize("NFC", value))
+    return _OLD_STYLE_TONE.sub(_move_tone_to_first_vowel, lowered)
+
+
+def _lower_one(character: str) -> str:
+    lowered = character.lower()
+    return lowered if len(lowered) == 1 else character
+
+
+def _strip_marks(character: str) -> str:
+    if character in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", character)[0]
+    return _lower_one(base)
+
+
+_ASCII_MAP = {code: _strip_marks(chr(code)) for code in range(0x00C0, 0x1EFF + 1) if len(unicodedata.normalize("NFD", chr(code))) > 1 or chr(code) in "đĐ"}
+
+
+def ascii_key(value: str) -> str:
+    """Lower-case without diacritics; length preserved for NFC input.
+
+    >>> ascii_key("Tân Hưng, Đồng Tháp")
+    'tan hung, dong thap'
+    """
+    return "".join(_lower_one(character) for character in unicodedata.normalize("NFC", value)).translate(_ASCII_MAP)

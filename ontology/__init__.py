@@ -1,0 +1,1 @@
+"""Layer 2: the vocabulary, the reference catalogue, records to RDF, and the stores."""
