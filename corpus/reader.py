@@ -153,11 +153,20 @@ def _join_hyphenated(match: re.Match) -> str:
 
 
 def find_documents(paths) -> list[Path]:
-    """The readable documents named by `paths`; directories are searched recursively, in name order."""
+    """The readable documents named by `paths`; directories are searched recursively, in name order.
+
+    Inside a directory, README files describe the folder and are not documents.
+    """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found.extend(sorted(item for item in path.rglob("*") if item.is_file() and item.suffix.lower() in SUPPORTED_SUFFIXES))
+            found.extend(
+                sorted(
+                    item
+                    for item in path.rglob("*")
+                    if item.is_file() and item.suffix.lower() in SUPPORTED_SUFFIXES and not item.name.lower().startswith("readme")
+                )
+            )
         else:
             found.append(path)
     return found
