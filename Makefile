@@ -18,7 +18,7 @@ install-test: $(BIN)/python
 
 # The main job on the bundled corpus: read every plan and print what it implements.
 demo: install
-	$(BIN)/lineage read $(PLANS)
+	$(BIN)/lineage extract $(PLANS) --format table
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from corpus.registry import registry
-from corpus.text import Text, fold_key
+from corpus.text import LOWER, UPPER, Text, fold_key
 
 __all__ = ["Line", "PartialDate", "Header", "Section", "Table", "Row", "Appendix", "Signature", "Structure", "parse_structure"]
 
@@ -170,7 +170,8 @@ _RECIPIENTS = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
 _ROLE = re.compile(
     r"^(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*)?(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|BAN THƯỜNG VỤ|ĐẢNG ỦY|ĐẢNG UỶ|CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|CHÁNH VĂN PHÒNG)\b"
 )
-_PERSON_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]{0,7}|[A-ZĐÀ-Ỹ]{1,8})(?:\s(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]{0,7}|[A-ZĐÀ-Ỹ]{1,8})){1,4}$")
+_NAME_WORD = rf"(?:[{UPPER}][{LOWER}]{{0,7}}|[{UPPER}]{{1,8}})"
+_PERSON_NAME = re.compile(rf"^{_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}}$")
 _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[-_=*~.\s]{3,}$")
 _PREAMBLE_CUE = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm|Thi hành)\b")

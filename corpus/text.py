@@ -15,7 +15,14 @@ from array import array
 from dataclasses import dataclass, field
 from functools import cached_property
 
-__all__ = ["Text", "normalize", "fold_key", "ascii_key"]
+__all__ = ["Text", "normalize", "fold_key", "ascii_key", "UPPER", "LOWER"]
+
+_VIETNAMESE_LETTERS = "".join(
+    chr(code) for code in list(range(0x00C0, 0x0250)) + list(range(0x1EA0, 0x1EFA)) if chr(code).isalpha()
+)
+#: Regular-expression character ranges for Vietnamese capitals and small letters.
+UPPER = "A-Z" + "".join(character for character in _VIETNAMESE_LETTERS if character.isupper())
+LOWER = "a-z" + "".join(character for character in _VIETNAMESE_LETTERS if character.islower())
 
 # One-to-one character replacements: they never change the length of the text.
 _CHARACTER_MAP = str.maketrans(

@@ -76,7 +76,7 @@ class Registry:
     aliases: list[tuple[str, str]]
     provinces: list[Province]
     office_abbreviations: list[tuple[str, str]]
-    canonical_offices: list[str]
+    canonical_offices: list[tuple[str, bool]]
     office_heads: list[str]
     office_placeholders: set[str]
     catalogue: list[CatalogueEntry]
@@ -212,7 +212,7 @@ def registry() -> Registry:
             for item in _read_json("provinces.json")["provinces"]
         ],
         office_abbreviations=[(item["short"], item["long"]) for item in offices["abbreviations"]],
-        canonical_offices=list(offices["canonical"]),
+        canonical_offices=[(item["name"], item["with_unit"]) for item in offices["canonical"]],
         office_heads=list(offices["office_heads"]),
         office_placeholders={fold_key(value) for value in offices["placeholders"]},
         catalogue=_read_catalogue(),

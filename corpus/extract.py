@@ -1,0 +1,116 @@
+"""One plan in, one `PlanRecord` out: the whole of layer 1 in a single call."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from corpus.indicators import extract_indicators
+from corpus.metadata import PlanFacts, read_plan_facts
+from corpus.pipeline import make_pipeline
+from corpus.reader import read_text
+from corpus.records import DocumentInfo, PlanRecord, Reference
+from corpus.relations import Item, extract_relations
+from corpus.resolve import IRI_BASE, PlanContext, document_iri, resolve_references, slug
+from corpus.structure import Structure, parse_structure
+from corpus.tasks import OfficeNames, extract_tasks
+from corpus.text import Text
+
+__all__ = ["extract_file", "extract_text", "DEFAULT_TIME_LIMIT"]
+
+#: Seconds one document may take; regexes are linear, so only a pathological input reaches it.
+DEFAULT_TIME_LIMIT = 120.0
+
+
+def extract_file(path: str | Path, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRecord:
+    """Read and extract one document (raises `DocumentError` if it cannot be read)."""
+    return extract_text(read_text(path), time_limit)
+
+
+def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRecord:
+    structure = parse_structure(text)
+    facts = read_plan_facts(structure)
+    context = PlanContext(
+        province=facts.province,
+        commune=facts.commune,
+        commune_kind=facts.commune_kind,
+        date=facts.date,
+        own_symbol=facts.symbol,
+        doc_type=facts.doc_type,
+        issuer_body=facts.issuer_body,
+    )
+    nlp = make_pipeline()
+    doc = nlp.make_doc(text.normalized)
+    doc.user_data["fold"] = text.fold
+    doc.user_data["deadline"] = time.monotonic() + time_limit
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    spans = list(doc.spans["references"])
+    references, by_span = resolve_references(spans, text, context)
+    items = [
+        Item(span._.citation_start, span.end_char, span._.full_end or span.end_char, by_span[span.start_char])
+        for span in spans
+        if span.start_char in by_span
+    ]
+    title_span = structure.header.title_span
+    relations, named_relations = extract_relations(text, items, structure.preamble, title_span, structure.header.issuing_span)
+    plan_id = _plan_iri(facts, structure)
+    offices = OfficeNames(facts.commune_kind, facts.commune)
+
+    def cited(start: int, end: int) -> list[Reference]:
+        found = [item.reference for item in items if start <= item.start < end]
+        return list({reference.id: reference for reference in found}.values())
+
+    tasks = extract_tasks(structure, plan_id, offices, cited)
+    year = facts.period[0] if facts.period and facts.period[0] == facts.period[1] else None
+    indicators = extract_indicators(structure, year, facts.period)
+    for indicator in indicators:
+        indicator.start, indicator.end = text.to_original(indicator.start, indicator.end)
+        if indicator.lead:
+            indicator.lead = offices.canonical(indicator.lead)
+    document = DocumentInfo(
+        id=plan_id,
+        symbol=facts.symbol,
+        type=facts.doc_type,
+        title=facts.title,
+        issuer=facts.issuer,
+        level=facts.level,
+        commune=facts.commune,
+        province=facts.province,
+        date=facts.date.iso() if facts.date else None,
+        signer=facts.signer,
+        period=facts.period,
+        month=str(facts.date) if facts.date and not facts.date.iso() else None,
+        commune_kind=facts.commune_kind,
+        issued_with=facts.issued_with,
+    )
+    warnings = list(text.warnings)
+    if not structure.sections and not structure.tables:
+        warnings.append(f"{text.source or '<text>'}: no plan structure found (no numbered sections or tables)")
+    return PlanRecord(
+        source=text.source or "<text>",
+        document=document,
+        references=references,
+        relations=relations,
+        tasks=tasks,
+        indicators=indicators,
+        named_relations=named_relations,
+        offices=sorted(set(offices.seen.values())),
+        warnings=warnings,
+    )
+
+
+def _plan_iri(facts: PlanFacts, structure: Structure) -> str:
+    """The plan's own IRI; an unnumbered plan is named by its title within its commune and year."""
+    own = Reference(
+        id="", symbol=facts.symbol, name=None if facts.symbol else (facts.title or "untitled"), type=facts.doc_type,
+        date=None, year=facts.date.year if facts.date else None, issuer=facts.issuer, level=facts.level,
+        number=facts.symbol.split("/")[0].split("-")[0] if facts.symbol else None, province=facts.province,
+    )
+    context = PlanContext(facts.province, facts.commune, facts.commune_kind, facts.date)
+    if facts.symbol:
+        code = facts.symbol.replace("-", "/").split("/")[-1]
+        return document_iri(own, code, context)
+    year = facts.date.year if facts.date else "unknown-year"
+    scope = f"vn/{slug(facts.province or 'unknown-province')}/{slug(facts.commune or 'unknown-commune')}"
+    return f"{IRI_BASE}eli/{scope}/{slug(facts.issuer_body or 'unknown-issuer')}/{slug(facts.doc_type or 'doc')}/{year}/unnumbered-{slug(facts.title or 'untitled')[:60]}"

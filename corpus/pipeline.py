@@ -1,0 +1,423 @@
+"""The spaCy pipeline that finds references in a plan.
+
+`spacy.blank("vi")` with its tokenizer replaced by a syllable-and-punctuation
+tokenizer: the built-in one (use_pyvi false) splits on spaces only, leaving
+"05/KH-UBND);" as one token so that a reference cannot be a clean span, and it is
+several times slower.  Three components, each configured through the pipeline
+config and each adding spans to ``doc.spans["references"]``:
+
+- ``lineage_references``: numbered references (57-NQ/TW, 71/NQ-CP, 112/2024/NĐ-CP)
+  with the date, issuer and subject written after them; blank numbers
+  (``Số: /KH-UBND``) go to ``doc.spans["blank_numbers"]``.
+- ``lineage_aliases``: colloquial names from the catalogue ("Đề án 06 của Chính
+  phủ") and short names a document defines for itself ("(Đề án 06)").
+- ``lineage_named``: documents cited by name only ("Luật Ngân sách").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import registry as spacy_registry
+
+from corpus.registry import DATA_DIR, registry, symbol_key
+from corpus.structure import PartialDate
+from corpus.text import LOWER, UPPER, fold_key
+
+__all__ = ["make_pipeline", "ExtractionTimeout", "REFERENCE_ATTRIBUTES"]
+
+REFERENCE_ATTRIBUTES = (
+    "symbol", "doc_type", "number", "year", "date", "issuer", "issuer_code", "level", "subject",
+    "name", "kind", "full_end", "citation_start", "cue", "subject_end",
+)
+for _attribute in REFERENCE_ATTRIBUTES:
+    if not Span.has_extension(_attribute):
+        Span.set_extension(_attribute, default=None)
+
+
+class ExtractionTimeout(Exception):
+    """A document took longer than the pipeline's time limit."""
+
+
+def _check_deadline(doc: Doc) -> None:
+    deadline = doc.user_data.get("deadline")
+    if deadline is not None and time.monotonic() > deadline:
+        raise ExtractionTimeout("extraction took longer than the time limit")
+
+
+# --- tokenizer ----------------------------------------------------------------------
+
+_TOKEN = re.compile(r"(\w+|[^\w\s])( ?)|(\s+)")
+
+
+class SyllableTokenizer:
+    """One token per syllable, number or punctuation mark; whitespace other than one space is a token."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for match in _TOKEN.finditer(text):
+            word = match.group(1)
+            if word is None:
+                words.append(match.group(3))
+                spaces.append(False)
+            else:
+                words.append(word)
+                spaces.append(bool(match.group(2)))
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data, **kwargs):
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        return None
+
+    def from_disk(self, path, **kwargs):
+        return self
+
+
+@spacy_registry.tokenizers("lineage.syllables.v1")
+def create_syllable_tokenizer():
+    def make(nlp):
+        return SyllableTokenizer(nlp.vocab)
+
+    return make
+
+
+def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    return doc.char_span(start, end, label=label, alignment_mode="expand")
+
+
+def _set_spans(doc: Doc, key: str, spans: list[Span]) -> None:
+    existing = list(doc.spans[key]) if key in doc.spans else []
+    doc.spans[key] = sorted(existing + spans, key=lambda span: (span.start_char, span.end_char))
+
+
+def _overlaps(spans: list[Span], start: int, end: int) -> bool:
+    return any(span.start_char < end and start < span.end_char for span in spans)
+
+
+# --- numbered references -------------------------------------------------------------
+
+def _parse_trailing_date(match: re.Match) -> PartialDate | None:
+    day = match.group("d_day") or match.group("w_day")
+    month = match.group("d_month") or match.group("w_month")
+    year = match.group("d_year") or match.group("w_year")
+    day_value, month_value = int(day), int(month)
+    if not (1 <= month_value <= 12 and 1 <= day_value <= 31):
+        return None
+    return PartialDate(int(year), month_value, day_value)
+
+
+def _official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
+    """(symbol, type code, issuer code, year in the symbol, form) in their official spelling."""
+    reg = registry()
+    if match.group("p_number"):
+        doc_type = reg.doc_type_by_code(match.group("p_type"))
+        issuer = reg.canonical_issuer_code(match.group("p_issuer"))
+        number = match.group("p_number")
+        return f"{number}-{doc_type.code}/{issuer}", doc_type.code, issuer, None, number
+    if match.group("s_number"):
+        doc_type = reg.doc_type_by_code(match.group("s_type"))
+        issuer = reg.canonical_issuer_code(match.group("s_issuer"))
+        number, year = match.group("s_number"), match.group("s_year")
+        middle = f"/{year}" if year else ""
+        return f"{number}{middle}/{doc_type.code}-{issuer}", doc_type.code, issuer, year, number
+    number, year, issuer = match.group("l_number"), match.group("l_year"), match.group("l_issuer")
+    return f"{number}/{year}/{issuer}", "", issuer, year, number
+
+
+def _issuer_level(issuer_code: str) -> str | None:
+    issuer = registry().issuer(issuer_code)
+    if issuer is None or issuer.level == "context":
+        return None
+    return issuer.level
+
+
+@Language.factory(
+    "lineage_references",
+    default_config={"window": 60, "max_issuer_chars": 120},
+)
+def create_reference_finder(nlp: Language, name: str, window: int, max_issuer_chars: int):
+    return ReferenceFinder(window, max_issuer_chars)
+
+
+class ReferenceFinder:
+    """Numbered references with the date, issuer and subject written after them."""
+
+    def __init__(self, window: int, max_issuer_chars: int):
+        self.window = window
+        self.max_issuer_chars = max_issuer_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        reg = registry()
+        patterns = reg.patterns
+        text = doc.text
+        spans: list[Span] = []
+        for match in patterns["symbol"].finditer(text):
+            _check_deadline(doc)
+            span = _span(doc, match.start(), match.end(), "NUMBERED")
+            if span is None:
+                continue
+            symbol, type_code, issuer_code, symbol_year, number = _official_symbol(match)
+            type_word = patterns["type_word_before"].search(text, max(0, match.start() - self.window), match.start())
+            if type_word and type_word.end() != match.start():
+                type_word = None
+            doc_type = reg.doc_type_by_code(type_code) if type_code else None
+            type_name = doc_type.name if doc_type else (reg.doc_type_by_name(type_word.group("type_word")).name if type_word else "Luật")
+            span._.symbol = symbol
+            span._.doc_type = type_name
+            span._.number = number
+            span._.issuer_code = issuer_code
+            span._.level = _issuer_level(issuer_code)
+            span._.kind = "numbered"
+            span._.citation_start = type_word.start() if type_word else match.start()
+            position = match.end()
+            date_match = patterns["date_after"].match(text, position)
+            if date_match:
+                span._.date = _parse_trailing_date(date_match)
+                position = date_match.end()
+            span._.year = int(symbol_year) if symbol_year else (span._.date.year if span._.date else None)
+            issuer_match = patterns["issuer_after"].match(text, position)
+            if issuer_match:
+                span._.issuer = " ".join(issuer_match.group("issuer").split())
+                position = issuer_match.end()
+            span._.full_end = position
+            spans.append(span)
+        _attach_subjects(doc, spans)
+        _set_spans(doc, "references", spans)
+        blanks = []
+        for match in patterns["blank"].finditer(text):
+            if _overlaps(spans, match.start(), match.end()):
+                continue
+            span = _span(doc, match.start(), match.end(), "BLANK")
+            if span is not None:
+                span._.doc_type = reg.doc_type_by_code(match.group("b_type")).name
+                span._.issuer_code = reg.canonical_issuer_code(match.group("b_issuer"))
+                blanks.append(span)
+        doc.spans["blank_numbers"] = blanks
+        return doc
+
+
+_SUBJECT = re.compile(r"[ \t]{0,3},?[ \t\n]{0,3}(?:về|Về|VỀ)\s")
+_SUBJECT_END = re.compile(r"[;()\n“”\"]|\.(?:\s|$)|\s(?:thực hiện|triển khai thực hiện|trên địa bàn)\s")
+
+
+def _attach_subjects(doc: Doc, spans: list[Span]) -> None:
+    """"về …" after a reference, ending before the next reference or a clause boundary."""
+    text = doc.text
+    starts = sorted(span._.citation_start for span in spans)
+    for span in spans:
+        opening = _SUBJECT.match(text, span._.full_end)
+        if not opening:
+            continue
+        limit = min(len(text), opening.end() + 300)
+        following = next((start for start in starts if start >= opening.end()), limit)
+        limit = min(limit, following)
+        end_match = _SUBJECT_END.search(text, opening.end(), limit)
+        end = end_match.start() if end_match else limit
+        subject = text[opening.end() - len(opening.group().lstrip(" \t\n,")) : end].strip(" ,;")
+        if len(subject) > 6:
+            span._.subject = " ".join(subject.split())
+            span._.subject_end = end
+
+
+# --- aliases and short names -----------------------------------------------------------
+
+_SHORT_NAME_HEAD = None
+
+
+def _short_name_head() -> re.Pattern:
+    global _SHORT_NAME_HEAD
+    if _SHORT_NAME_HEAD is None:
+        names = [doc_type.name for doc_type in registry().doc_types] + [alias for doc_type in registry().doc_types for alias in doc_type.aliases]
+        alternation = "|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
+        _SHORT_NAME_HEAD = re.compile(rf"^(?i:{alternation})\b")
+    return _SHORT_NAME_HEAD
+
+
+@lru_cache(maxsize=1)
+def _catalogue_alias_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    aliases = {fold_key(name): symbol for name, symbol in registry().aliases}
+    alternation = "|".join(re.escape(name) for name in sorted(aliases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?![\w/])"), aliases
+
+
+@Language.factory("lineage_aliases", default_config={"max_short_name_chars": 90})
+def create_alias_finder(nlp: Language, name: str, max_short_name_chars: int):
+    return AliasFinder(max_short_name_chars)
+
+
+class AliasFinder:
+    """Colloquial names from the catalogue, and short names defined in the document itself."""
+
+    def __init__(self, max_short_name_chars: int):
+        self.max_short_name_chars = max_short_name_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        folded = doc.user_data.get("fold") or fold_key(text)
+        numbered = list(doc.spans["references"]) if "references" in doc.spans else []
+        found: list[Span] = []
+        pattern, aliases = _catalogue_alias_pattern()
+        for match in pattern.finditer(folded):
+            _check_deadline(doc)
+            if _overlaps(numbered + found, match.start(), match.end()):
+                continue
+            found.append(self._alias_span(doc, match.start(), match.end(), aliases[match.group()], "ALIAS"))
+        short_names = self._short_names(doc, numbered + found)
+        if short_names:
+            alternation = "|".join(re.escape(name) for name in sorted(short_names, key=len, reverse=True))
+            for match in re.finditer(rf"(?<!\w)(?:{alternation})(?![\w/])", folded):
+                if _overlaps(numbered + found, match.start(), match.end()):
+                    continue
+                target = short_names[match.group()]
+                span = self._alias_span(doc, match.start(), match.end(), target._.symbol, "SHORT_NAME")
+                span._.year = target._.year
+                span._.date = target._.date
+                span._.issuer = target._.issuer
+                found.append(span)
+        _set_spans(doc, "references", [span for span in found if span is not None])
+        return doc
+
+    @staticmethod
+    def _alias_span(doc: Doc, start: int, end: int, symbol: str, label: str) -> Span | None:
+        span = _span(doc, start, end, label)
+        if span is None:
+            return None
+        span._.symbol = symbol
+        span._.kind = "alias"
+        span._.citation_start = start
+        span._.full_end = end
+        entry = registry().catalogue_entry(symbol)
+        if entry is not None:
+            span._.doc_type = entry.doc_type
+        return span
+
+    def _short_names(self, doc: Doc, spans: list[Span]) -> dict[str, Span]:
+        """"(Đề án 06)" or "(sau đây gọi là Kế hoạch 155)" right after a reference defines a short name."""
+        pattern = registry().patterns["short_name"]
+        found: dict[str, Span] = {}
+        for span in spans:
+            if span is None or span._.full_end is None:
+                continue
+            match = pattern.match(doc.text, span._.subject_end or span._.full_end)
+            if not match:
+                continue
+            short = " ".join(match.group("short").split())
+            if len(short) > self.max_short_name_chars or not _short_name_head().match(short):
+                continue
+            if registry().patterns["symbol"].search(short):
+                continue  # it repeats the symbol, which is found as a mention anyway
+            found[fold_key(short)] = span
+        return found
+
+
+# --- documents cited by name ----------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _named_patterns() -> tuple[list[tuple[str, str, re.Pattern]], re.Pattern]:
+    data = json.loads((DATA_DIR / "named.json").read_text(encoding="utf-8"))
+    compiled = []
+    for item in data["patterns"]:
+        source = item["pattern"].replace("{UPPER}", UPPER).replace("{LOWER}", LOWER)
+        compiled.append((item["kind"], item["level"], re.compile(source)))
+    not_after = re.compile(r"(?:" + "|".join(re.escape(value) for value in data["not_after"]) + r")\s{1,3}$", re.IGNORECASE)
+    return compiled, not_after
+
+
+_UNIT_LEVELS = {"phường": "commune", "xã": "commune", "đặc khu": "commune", "tỉnh": "province", "thành phố": "province", "huyện": "district", "toàn quốc": "central"}
+
+
+def _named_level(level_rule: str, match: re.Match) -> str | None:
+    if level_rule in ("central", "province", "district", "commune"):
+        return level_rule
+    groups = match.groupdict()
+    if level_rule == "unit":
+        if groups.get("national"):
+            return "central"
+        return _UNIT_LEVELS.get(groups.get("unit") or "")
+    issuer = fold_key(groups.get("issuer") or "")
+    if any(word in issuer for word in ("chính phủ", "bộ chính trị")):
+        return "central"
+    for word, level in _UNIT_LEVELS.items():
+        if word in issuer:
+            return level
+    if "tỉnh ủy" in issuer or "thành ủy" in issuer:
+        return "province"
+    return None
+
+
+@Language.factory("lineage_named", default_config={"max_name_chars": 200})
+def create_named_finder(nlp: Language, name: str, max_name_chars: int):
+    return NamedReferenceFinder(max_name_chars)
+
+
+class NamedReferenceFinder:
+    """Documents cited by name only: laws, congress resolutions, national programmes, unnumbered plans."""
+
+    def __init__(self, max_name_chars: int):
+        self.max_name_chars = max_name_chars
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        existing = list(doc.spans["references"]) if "references" in doc.spans else []
+        patterns, not_after = _named_patterns()
+        found: list[Span] = []
+        for kind, level_rule, pattern in patterns:
+            for match in pattern.finditer(text):
+                _check_deadline(doc)
+                start, end = match.start(), match.end()
+                if not_after.search(text, max(0, start - 30), start):
+                    continue
+                name_end = end
+                cue = match.groupdict().get("cue")
+                if cue:
+                    end = match.start("cue") - 1
+                    following = next((span for span in existing if span.start_char >= match.end() and span._.citation_start <= match.end() + 2), None)
+                    name_end = following.end_char if following is not None else end
+                if _overlaps(existing + found, start, end) or end - start > self.max_name_chars:
+                    continue
+                span = _span(doc, start, end, "NAMED")
+                if span is None:
+                    continue
+                span._.name = " ".join(text[start:name_end].split())
+                span._.kind = "named"
+                span._.level = _named_level(level_rule, match)
+                span._.citation_start = start
+                span._.full_end = end
+                span._.cue = cue
+                type_match = _short_name_head().match(span._.name)
+                span._.doc_type = registry().doc_type_by_name(type_match.group()).name if type_match else None
+                found.append(span)
+        _set_spans(doc, "references", found)
+        return doc
+
+
+# --- the pipeline ---------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def make_pipeline() -> Language:
+    """The reference pipeline, built once per process."""
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "lineage.syllables.v1"}}})
+    nlp.add_pipe("lineage_references")
+    nlp.add_pipe("lineage_aliases")
+    nlp.add_pipe("lineage_named")
+    return nlp
+
+
+def reference_key(span: Span) -> str:
+    """How mentions of one document are grouped within a plan."""
+    return symbol_key(span._.symbol) if span._.symbol else "name:" + fold_key(span._.name or span.text)

@@ -1,0 +1,131 @@
+"""Plain records: what layer 1 hands to the ontology layer and prints as JSON.
+
+Field names follow the `lineage extract` contract (DESIGN.md section 5); offsets
+are into the original file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+EXTRACTOR_VERSION = "lineage-extract/1"
+
+PREDICATES = ("implements", "based_on", "cites", "amends", "replaces", "continues", "issued_with")
+LEVELS = ("central", "province", "district", "commune")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Reference:
+    id: str
+    symbol: str | None
+    name: str | None
+    type: str | None
+    date: str | None
+    year: int | None
+    issuer: str | None
+    level: str | None
+    subject: str | None = None
+    number: str | None = None
+    month: str | None = None
+    province: str | None = None
+    resolved_by: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.symbol or self.name or self.id
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    sentence: str
+
+
+@dataclass
+class Relation:
+    subject: str
+    predicate: str
+    object: str
+    evidence: Evidence
+    method: str = "explicit"
+    confidence: float = 1.0
+    subject_id: str | None = None
+    object_id: str | None = None
+
+
+@dataclass
+class Task:
+    id: str
+    section: str
+    text: str
+    lead: list[str]
+    partners: list[str]
+    period: str | None
+    output: str | None
+    implements: list[str]
+    supervisor: str | None = None
+    number: str | None = None
+    start: int = 0
+    end: int = 0
+    implements_named: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Indicator:
+    name: str
+    target: float | None
+    unit: str | None
+    comparator: str | None
+    year: int | None
+    lead: str | None
+    group: str | None = None
+    target_max: float | None = None
+    period: list[int] | None = None
+    text: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class DocumentInfo:
+    id: str
+    symbol: str | None
+    type: str | None
+    title: str | None
+    issuer: str | None
+    level: str | None
+    commune: str | None
+    province: str | None
+    date: str | None
+    signer: str | None
+    period: list[int] | None
+    month: str | None = None
+    commune_kind: str | None = None
+    issued_with: str | None = None
+
+
+@dataclass
+class PlanRecord:
+    source: str
+    document: DocumentInfo
+    references: list[Reference]
+    relations: list[Relation]
+    tasks: list[Task]
+    indicators: list[Indicator]
+    named_relations: list[Relation] = field(default_factory=list)
+    offices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extractor: str = EXTRACTOR_VERSION
+
+    def to_dict(self) -> dict:
+        """The JSON object of the `lineage extract` contract."""
+        return asdict(self)

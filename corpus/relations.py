@@ -1,0 +1,210 @@
+"""Lineage relations stated in a plan.
+
+Two kinds of statement carry the cascade:
+
+- the plan about itself: its preamble ("Thực hiện A; Căn cứ B; …"), its title
+  ("Kế hoạch triển khai thực hiện Nghị quyết số 09-NQ/TU") and its issuing
+  decision ("Kèm theo Quyết định số 477/QĐ-UBND");
+- one cited document about another, inside one clause: "Kế hoạch số 155/KH-UBND …
+  của UBND tỉnh thực hiện Nghị quyết số 71/NQ-CP" says 155/KH-UBND implements
+  71/NQ-CP.  The cue word nearest the second document types the relation;
+  documents joined by "và" with no cue between them share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from corpus.records import Evidence, Reference, Relation
+from corpus.registry import registry
+from corpus.text import UPPER, Text, fold_key
+
+__all__ = ["Item", "extract_relations", "clauses", "sentence_around"]
+
+
+@dataclass
+class Item:
+    """A reference as it stands in the text."""
+
+    start: int  # where its citation begins ("Kế hoạch số …")
+    symbol_end: int  # end of the symbol or name
+    full_end: int  # end of date and issuer
+    reference: Reference
+
+
+_CLAUSE_BREAK = re.compile(rf";|\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
+_SENTENCE_BREAK = re.compile(rf"\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clauses of text[start:end], split at semicolons, line ends and sentence ends."""
+    return _split(_CLAUSE_BREAK, text, start, end)
+
+
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (or line) around text[start:end]."""
+    left = max((match.end() for match in _SENTENCE_BREAK.finditer(text, max(0, start - 2000), start)), default=max(0, start - 2000))
+    right_match = _SENTENCE_BREAK.search(text, end)
+    right = right_match.start() + (1 if right_match.group() == "." else 0) if right_match else len(text)
+    while left < start and text[left] in " \t\n":
+        left += 1
+    return left, right
+
+
+def _split(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    position = start
+    for match in pattern.finditer(text, start, end):
+        if match.start() > position:
+            pieces.append((position, match.start()))
+        position = match.end()
+    if end > position:
+        pieces.append((position, end))
+    return pieces
+
+
+@lru_cache(maxsize=1)
+def _cue_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    cues = {fold_key(cue): predicate for cue, predicate in registry().relation_cues}
+    alternation = "|".join(re.escape(cue) for cue in sorted(cues, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), cues
+
+
+@lru_cache(maxsize=1)
+def _opener_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    openers = {fold_key(cue): predicate for cue, predicate in registry().preamble_openers}
+    alternation = "|".join(re.escape(cue) for cue in sorted(openers, key=len, reverse=True))
+    return re.compile(rf"\s*[-+•]?\s*(?:{alternation})(?!\w)"), openers
+
+
+def _cues_between(folded: str, start: int, end: int) -> list[str]:
+    pattern, cues = _cue_pattern()
+    return [cues[match.group()] for match in pattern.finditer(folded, start, end)]
+
+
+def _is_coordination(folded: str, start: int, end: int) -> bool:
+    gap = folded[start:end].strip(" ,\t\n")
+    return gap in ("", "và", "cùng", "cùng với", "và các", "hoặc") or (len(gap) <= 12 and re.fullmatch(r"(?:và|,|\s)+", gap) is not None)
+
+
+class _RelationBuilder:
+    def __init__(self, text: Text):
+        self.text = text
+        self.relations: list[Relation] = []
+        self.named_relations: list[Relation] = []
+        self.seen: set[tuple[str, str, str]] = set()
+
+    def add(self, subject: Reference | None, predicate: str, obj: Reference, start: int, end: int, confidence: float = 1.0, method: str = "explicit") -> None:
+        subject_label = "self" if subject is None else subject.label
+        key = (subject.id if subject else "self", predicate, obj.id)
+        if key in self.seen or (subject is not None and subject.id == obj.id):
+            return
+        self.seen.add(key)
+        sentence_start, sentence_end = sentence_around(self.text.normalized, start, end)
+        original_start, original_end = self.text.to_original(sentence_start, sentence_end)
+        evidence = Evidence(original_start, original_end, self.text.original[original_start:original_end].strip())
+        relation = Relation(subject_label, predicate, obj.label, evidence, method, confidence, subject.id if subject else None, obj.id)
+        unnamed = (subject is not None and subject.symbol is None) or (subject is not None and obj.symbol is None)
+        (self.named_relations if unnamed else self.relations).append(relation)
+
+    def has_self_relation(self, reference: Reference) -> bool:
+        return any(key[0] == "self" and key[2] == reference.id for key in self.seen)
+
+
+def _items_in(items: list[Item], start: int, end: int) -> list[Item]:
+    return [item for item in items if start <= item.start < end]
+
+
+def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item]) -> None:
+    """Relations between the documents of one clause."""
+    groups: dict[int, list[Item]] = {}
+    objects: set[int] = set()
+    for position, item in enumerate(items):
+        groups[position] = [item]
+        if position == 0:
+            continue
+        previous = items[position - 1]
+        if previous.reference.id == item.reference.id:
+            groups[position] = groups[position - 1]
+            continue
+        predicates = _cues_between(folded, previous.symbol_end, item.start)
+        if predicates:
+            predicate = predicates[-1]
+            subjects = [member for member in groups[position - 1] if id(member) not in objects or member is previous]
+            for subject in subjects:
+                builder.add(subject.reference, predicate, item.reference, subject.start, item.symbol_end, 1.0 if subject is previous else 0.9)
+            if "amends" in predicates[:-1] and predicate == "implements":
+                _amended_programme(builder, previous, item)
+            objects.add(id(item))
+        elif _is_coordination(folded, previous.full_end, item.start):
+            groups[position] = groups[position - 1] + [item]
+
+
+def _amended_programme(builder: _RelationBuilder, subject: Item, policy: Item) -> None:
+    """"… sửa đổi, bổ sung Chương trình hành động … thực hiện Nghị quyết X": the programme is the catalogue's."""
+    for entry in registry().catalogue:
+        if ("implements", policy.reference.symbol) in entry.relations and fold_key(entry.subject).startswith("ban hành") and entry.symbol != subject.reference.symbol:
+            programme = Reference(
+                id=f"catalogue:{entry.symbol}", symbol=entry.symbol, name=None, type=entry.doc_type, date=entry.date.isoformat(),
+                year=entry.year, issuer=entry.issuer, level=entry.level, subject=entry.subject, resolved_by=["catalogue"],
+            )
+            builder.add(subject.reference, "amends", programme, subject.start, policy.symbol_end, 0.9, "catalogue")
+
+
+def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], spans: list[tuple[int, int]]) -> None:
+    """The preamble: each clause's first document (and those joined to it) is what the plan implements or rests on."""
+    pattern, openers = _opener_pattern()
+    for paragraph_start, paragraph_end in spans:
+        predicate = None
+        for clause_start, clause_end in _split(re.compile(";"), folded, paragraph_start, paragraph_end):
+            opener = pattern.match(folded, clause_start, clause_end)
+            if opener:
+                predicate = openers[opener.group().strip(" -+•\t\n")]
+            clause_items = _items_in(items, clause_start, clause_end)
+            if predicate is None or not clause_items:
+                continue
+            head = clause_items[0]
+            if head.start - clause_start > 80 and not opener:
+                continue
+            builder.add(None, predicate, head.reference, head.start, head.symbol_end)
+            for previous, item in zip(clause_items, clause_items[1:]):
+                if item.reference.id == previous.reference.id:
+                    continue
+                if _cues_between(folded, previous.symbol_end, item.start) or not _is_coordination(folded, previous.full_end, item.start):
+                    break
+                builder.add(None, predicate, item.reference, item.start, item.symbol_end, 0.9)
+
+
+def _title_relation(builder: _RelationBuilder, folded: str, items: list[Item], span: tuple[int, int]) -> None:
+    title_items = _items_in(items, span[0], span[1])
+    if not title_items:
+        return
+    head = title_items[0]
+    predicates = _cues_between(folded, span[0], head.start)
+    if predicates:
+        builder.add(None, predicates[-1], head.reference, head.start, head.symbol_end)
+
+
+def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, int]], title: tuple[int, int] | None, issuing: tuple[int, int] | None) -> tuple[list[Relation], list[Relation]]:
+    """(relations between the plan or symbols, relations that involve a document known only by name)."""
+    builder = _RelationBuilder(text)
+    folded = text.fold
+    items = sorted(items, key=lambda item: item.start)
+    if issuing:
+        issuing_items = _items_in(items, issuing[0], issuing[1])
+        if issuing_items:
+            head = issuing_items[0]
+            builder.add(None, "issued_with", head.reference, head.start, head.symbol_end)
+    if title:
+        _title_relation(builder, folded, items, title)
+    _self_relations(builder, folded, items, preamble)
+    for clause_start, clause_end in clauses(text.normalized, 0, len(text.normalized)):
+        clause_items = _items_in(items, clause_start, clause_end)
+        if len(clause_items) > 1:
+            _nested_relations(builder, folded, clause_items)
+    for item in items:
+        if not builder.has_self_relation(item.reference):
+            builder.add(None, "cites", item.reference, item.start, item.symbol_end)
+    return builder.relations, builder.named_relations

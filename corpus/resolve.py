@@ -1,0 +1,252 @@
+"""From mentions to documents: group the mentions of one document, and fill in what
+the text leaves implicit (the year, the issuer, the level) only from the text itself,
+the plan's own context, or the catalogue.  What cannot be resolved stays unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.records import Mention, Reference
+from corpus.registry import registry, symbol_key
+from corpus.structure import PartialDate
+from corpus.text import Text, ascii_key, fold_key
+
+__all__ = ["PlanContext", "resolve_references", "document_iri", "canonical_issuer", "slug"]
+
+IRI_BASE = "https://w3id.org/vn-lineage/"
+
+
+@dataclass
+class PlanContext:
+    """What the plan says about itself, used to read "của UBND tỉnh" as that province's committee."""
+
+    province: str | None
+    commune: str | None
+    commune_kind: str | None
+    date: PartialDate | None
+    own_symbol: str | None = None
+    doc_type: str | None = None
+    issuer_body: str | None = None
+
+
+@dataclass
+class _Group:
+    key: str
+    spans: list = field(default_factory=list)
+
+
+def slug(value: str) -> str:
+    """An IRI path segment: lower case, no diacritics, words joined by hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", ascii_key(value)).strip("-") or "x"
+
+
+_UNIT_WORDS = (("thành phố", "province"), ("tỉnh", "province"), ("phường", "commune"), ("xã", "commune"), ("đặc khu", "commune"), ("thị trấn", "commune"), ("huyện", "district"), ("quận", "district"), ("thị xã", "district"))
+_BODIES = (
+    ("ủy ban nhân dân", "UBND"), ("ubnd", "UBND"), ("hội đồng nhân dân", "HĐND"), ("hđnd", "HĐND"),
+    ("ban thường vụ", "Ban Thường vụ"), ("ban chấp hành đảng bộ", "Ban Chấp hành Đảng bộ"), ("ban chấp hành", "Ban Chấp hành"),
+    ("đảng ủy", "Đảng ủy"), ("tỉnh ủy", "Tỉnh ủy"), ("thành ủy", "Thành ủy"),
+)
+
+
+def canonical_issuer(phrase: str | None, context: PlanContext) -> tuple[str | None, str | None, str | None]:
+    """(issuer, level, province) from an issuer phrase read in the plan's context.
+
+    >>> ctx = PlanContext(province="Hải Phòng", commune="Tân Hưng", commune_kind="phường", date=None)
+    >>> canonical_issuer("Ủy ban nhân dân thành phố", ctx)
+    ('UBND thành phố Hải Phòng', 'province', 'Hải Phòng')
+    >>> canonical_issuer("Đảng ủy phường", ctx)
+    ('Đảng ủy phường Tân Hưng', 'commune', 'Hải Phòng')
+    """
+    if not phrase:
+        return None, None, None
+    key = fold_key(phrase)
+    reg = registry()
+    if any(word in key for word in ("bộ chính trị", "ban bí thư", "trung ương", "chính phủ", "quốc hội", "thủ tướng")) and "tỉnh" not in key:
+        return phrase, "central", None
+    party_committee = re.search(r"(tỉnh|thành) ủy", key)
+    if party_committee:
+        province = context.province
+        head = phrase[: party_committee.start()] + ("Tỉnh ủy" if party_committee.group(1) == "tỉnh" else "Thành ủy")
+        rest = phrase[party_committee.end():].strip()
+        named = registry().province(rest) if rest else None
+        province = named.name if named else (province if not rest else None)
+        return " ".join(part for part in (head, rest or province) if part), "province", province
+    body = next((short for word, short in _BODIES if key.startswith(word) or f" {word}" in key[:25]), None)
+    for word, level in _UNIT_WORDS:
+        match = re.search(rf"(?<!\w){word}(?!\w)(?P<rest>.*)$", key)
+        if not match:
+            continue
+        rest = phrase[len(phrase) - len(match.group("rest")):].strip()
+        named_province = reg.province(rest) if rest else None
+        if level == "province":
+            province = named_province.name if named_province else (context.province if not rest else None)
+            unit = f"{'thành phố' if word == 'thành phố' else 'tỉnh'} {province or rest}".strip()
+            if word == "thành phố" and not named_province and province and not _is_city(province) and _before_reform(context):
+                return phrase, "district", context.province
+            return _join(body, unit, phrase), "province", province
+        if level == "commune":
+            commune = rest or context.commune
+            unit = f"{word} {commune}" if commune else word
+            return _join(body, unit, phrase), "commune", context.province
+        return _join(body, f"{word} {rest}".strip(), phrase), "district", context.province
+    return phrase, None, None
+
+
+def _join(body: str | None, unit: str, phrase: str) -> str:
+    if body is None:
+        return phrase
+    if body in ("Ban Thường vụ",):
+        head = "Thành ủy" if unit.startswith("thành phố") else ("Tỉnh ủy" if unit.startswith("tỉnh") else "Đảng ủy")
+        return f"Ban Thường vụ {head} {unit.split(' ', 1)[1] if head != 'Đảng ủy' else unit}".strip()
+    return f"{body} {unit}"
+
+
+def _is_city(province: str) -> bool:
+    found = registry().province(province)
+    return bool(found and found.city)
+
+
+def _before_reform(context: PlanContext) -> bool:
+    return bool(context.date and (context.date.year, context.date.month or 1) < (2025, 7))
+
+
+def _group_mentions(spans) -> list[_Group]:
+    """One group per document: same symbol (or name), split when explicit years disagree."""
+    groups: list[_Group] = []
+    by_key: dict[str, list[_Group]] = {}
+    for span in spans:
+        key = symbol_key(span._.symbol) if span._.symbol else "name:" + fold_key(span._.name or span.text)
+        candidates = by_key.setdefault(key, [])
+        year = span._.year
+        target = None
+        for group in candidates:
+            years = {member._.year for member in group.spans if member._.year}
+            if not year or not years or year in years:
+                target = group
+                break
+        if target is None:
+            target = _Group(key)
+            candidates.append(target)
+            groups.append(target)
+        target.spans.append(span)
+    return groups
+
+
+def resolve_references(spans, text: Text, context: PlanContext) -> tuple[list[Reference], dict[int, Reference]]:
+    """References of one plan, and the reference each span (by its start offset) stands for."""
+    reg = registry()
+    references: list[Reference] = []
+    by_span: dict[int, Reference] = {}
+    own_key = symbol_key(context.own_symbol) if context.own_symbol else None
+    for group in _group_mentions(spans):
+        first = group.spans[0]
+        if own_key and group.key == own_key:
+            continue
+        if first._.kind == "named" and _names_the_plan_itself(first, context):
+            continue
+        reference = _reference_from_group(group, text, context, reg)
+        references.append(reference)
+        for span in group.spans:
+            by_span[span.start_char] = reference
+    return references, by_span
+
+
+def _names_the_plan_itself(span, context: PlanContext) -> bool:
+    """"Kế hoạch của UBND phường" in the ward committee's own plan is the plan itself."""
+    name = fold_key(span._.name or "")
+    if span._.cue or not context.doc_type or not context.issuer_body:
+        return False
+    own = fold_key(f"{context.doc_type} của {context.issuer_body} {context.commune_kind or ''}".strip())
+    return name == own
+
+
+def _reference_from_group(group: _Group, text: Text, context: PlanContext, reg) -> Reference:
+    spans = group.spans
+    first = spans[0]
+    symbol = first._.symbol
+    dated = next((span._.date for span in spans if span._.date), None)
+    year = next((span._.year for span in spans if span._.year), None)
+    phrase = next((span._.issuer for span in spans if span._.issuer), None)
+    subject = next((span._.subject for span in spans if span._.subject), None)
+    doc_type = next((span._.doc_type for span in spans if span._.doc_type), None)
+    level = next((span._.level for span in spans if span._.level), None)
+    resolved_by = ["text"]
+    issuer, phrase_level, province = canonical_issuer(phrase, context)
+    level = level or phrase_level
+    issuer_code = first._.issuer_code
+    entry = reg.catalogue_entry(symbol) if symbol else None
+    if entry is not None and dated is not None and dated.iso() != entry.date.isoformat() and dated.year != entry.year:
+        entry = None  # same number, another document (Party numbering restarts each term)
+    if entry is not None and year is not None and year != entry.year:
+        entry = None
+    if entry is not None:
+        resolved_by.append("catalogue")
+        year = entry.year
+        dated = dated or PartialDate(entry.date.year, entry.date.month, entry.date.day)
+        issuer = issuer or entry.issuer
+        level = level or entry.level
+        subject = subject or entry.subject
+        doc_type = doc_type or entry.doc_type
+    if issuer is None and issuer_code:
+        known = reg.issuer(issuer_code)
+        if known is not None and known.level == "central":
+            issuer = known.name
+    if first._.kind == "alias" and "alias" not in resolved_by:
+        resolved_by.append("alias")
+    mentions = []
+    for span in spans:
+        start, end = text.to_original(span.start_char, span.end_char)
+        mentions.append(Mention(start, end, text.original[start:end]))
+    reference = Reference(
+        id="",
+        symbol=symbol,
+        name=None if symbol else first._.name,
+        type=doc_type,
+        date=dated.iso() if dated else None,
+        year=year,
+        issuer=issuer,
+        level=level,
+        subject=subject,
+        number=first._.number,
+        month=str(dated) if dated and not dated.iso() else None,
+        province=province,
+        resolved_by=resolved_by,
+        mentions=mentions,
+    )
+    reference.id = document_iri(reference, issuer_code, context)
+    return reference
+
+
+def document_iri(reference: Reference, issuer_code: str | None, context: PlanContext) -> str:
+    """Deterministic, ELI-like: jurisdiction / issuer / type / year / number.
+
+    Central documents live under ``vn/``; provincial ones under the province; commune
+    ones under province and commune.  What is unknown is written ``unknown`` so that
+    two references stay apart unless their identity truly matches.
+    """
+    if reference.symbol is None:
+        scope = _scope(reference.level, reference.province or context.province, context.commune)
+        return f"{IRI_BASE}eli/{scope}/named/{slug(reference.name or 'unnamed')}"
+    type_code = _type_code(reference)
+    year = str(reference.year) if reference.year else "unknown-year"
+    number = slug(reference.number or reference.symbol)
+    issuer = slug(issuer_code or "unknown-issuer")
+    scope = _scope(reference.level, reference.province or (context.province if reference.level in ("province", "commune", "district") else None), context.commune)
+    return f"{IRI_BASE}eli/{scope}/{issuer}/{type_code}/{year}/{number}"
+
+
+def _type_code(reference: Reference) -> str:
+    found = registry().doc_type_by_name(reference.type) if reference.type else None
+    return slug(found.code if found else (reference.type or "doc"))
+
+
+def _scope(level: str | None, province: str | None, commune: str | None) -> str:
+    if level == "central":
+        return "vn"
+    if level == "province":
+        return f"vn/{slug(province)}" if province else "vn/unknown-province"
+    if level in ("commune", "district"):
+        return f"vn/{slug(province or 'unknown-province')}/{slug(commune or 'unknown-commune')}"
+    return "vn/unknown-level"

@@ -1,0 +1,252 @@
+"""Tasks: the actionable items of a plan's task sections and appendix task tables,
+with the office that leads them, the partners, the period, the output, and the
+documents each task cites (what it implements).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from corpus.records import Reference, Task
+from corpus.registry import registry
+from corpus.resolve import slug
+from corpus.structure import Section, Structure, Table
+from corpus.text import fold_key
+
+__all__ = ["OfficeNames", "extract_tasks", "is_task_heading"]
+
+_TASK_WORDS = ("nhiệm vụ", "giải pháp", "nội dung thực hiện", "nhiệm vụ trọng tâm")
+_NOT_TASK_WORDS = ("mục đích", "tổ chức thực hiện", "chỉ tiêu")
+
+
+def is_task_heading(heading: str) -> bool:
+    key = fold_key(heading)
+    if any(word in key for word in _TASK_WORDS):
+        return not key.startswith("chỉ tiêu") and "tổ chức thực hiện" not in key
+    return False
+
+
+def _is_indicator_heading(heading: str) -> bool:
+    key = fold_key(heading)
+    return "chỉ tiêu" in key and not any(word in key for word in ("nhiệm vụ", "giải pháp"))
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_patterns() -> list[tuple[re.Pattern, str]]:
+    patterns = []
+    for short, long in sorted(registry().office_abbreviations, key=lambda pair: len(pair[0]), reverse=True):
+        source = r"\s*-\s*".join(re.escape(part.strip()) for part in short.split("-"))
+        patterns.append((re.compile(rf"(?<!\w){source}(?!\w)", re.IGNORECASE), long))
+    return patterns
+
+
+@dataclass
+class OfficeNames:
+    """Canonical office names within one commune: "Phòng VH-XH", "Phòng Văn hóa - xã hội"
+    and "Phòng Văn hóa - Xã hội" are one office; "BQL Dự án phường" is "Ban Quản lý dự án phường".
+    """
+
+    commune_kind: str | None
+    commune: str | None
+    seen: dict[str, str] = field(default_factory=dict)
+
+    def canonical(self, raw: str) -> str | None:
+        value = " ".join(raw.replace("\u2013", "-").split()).strip(" .;:,")
+        value = re.sub(r"^(?:các|Các)\s+(?=Tổ|tổ|trường|Trường)", "", value)
+        if not value or fold_key(value) in registry().office_placeholders or fold_key(value).startswith(("các đơn vị", "các cơ quan")):
+            return None
+        for pattern, long in _abbreviation_patterns():
+            value = pattern.sub(long, value)
+        value = re.sub(r"\s*-\s*", " - ", value)
+        base = self._without_unit(value)
+        key = fold_key(base)
+        if key in self.seen:
+            return self.seen[key]
+        display = base[0].upper() + base[1:]
+        for name, with_unit in registry().canonical_offices:
+            if fold_key(name) == key:
+                display = f"{name} {self.commune_kind}" if with_unit and self.commune_kind else name
+                break
+        self.seen[key] = display
+        return display
+
+    def _without_unit(self, value: str) -> str:
+        words = "|".join(re.escape(word) for word in ("phường", "xã", "đặc khu", "thị trấn"))
+        name = re.escape(self.commune) if self.commune else r"(?!x)x"
+        stripped = re.sub(rf"\s+(?:{words})(?:\s+{name})?$", "", value, flags=re.IGNORECASE)
+        return stripped or value
+
+
+def _office_in_heading(heading: str) -> str | None:
+    """A section heading that names an office ("1. Văn phòng HĐND và UBND phường") makes it the lead."""
+    value = heading.strip(" :.")
+    value = re.sub(r"^(?:Đề nghị|Giao)\s+", "", value)
+    if len(value) > 90 or ";" in value:
+        return None
+    if any(value.startswith(head + " ") or value == head for head in registry().office_heads):
+        if re.match(r"^(?:Ban hành|Tổ chức|Đội ngũ|Hội nghị|Trường hợp)\b", value):
+            return None
+        return value
+    return None
+
+
+_GIAO = re.compile(r"(?:^|[.;]\s*|\s)(?:[Gg]iao)\s+(?P<lead>[^.;:]{3,120}?)\s+(?:chủ trì|làm đầu mối|thực hiện|tham mưu)")
+
+
+def _lead_in_text(text: str) -> str | None:
+    match = _GIAO.search(text)
+    if not match:
+        return None
+    return re.split(r",\s*(?=Công an|Ban |Phòng |Trung tâm|Văn phòng)", match.group("lead"))[0]
+
+
+@dataclass
+class _Unit:
+    section: str
+    start: int
+    end: int
+    lead: str | None
+
+
+def _units(node: Section, text: str, lead: str | None) -> list[_Unit]:
+    """The task paragraphs under a section, bullets one by one."""
+    if node.style not in ("bullet-", "bullet+") and _is_indicator_heading(node.heading):
+        return []
+    lead = _office_in_heading(node.heading) or lead
+    units: list[_Unit] = []
+    paragraphs = node.body[1:] if node.body else []
+    if node.style in ("bullet-", "bullet+"):
+        heading_only = node.heading.rstrip().endswith(":") and node.children
+        if not heading_only:
+            start = node.body[0][0] if node.body else node.start
+            end = paragraphs[-1][1] if paragraphs else node.heading_end
+            units.append(_Unit(node.path, start, end, lead))
+        else:
+            units.extend(_Unit(node.path, start, end, lead) for start, end in paragraphs)
+    else:
+        if not paragraphs and not node.children and len(node.heading) > 40:
+            units.append(_Unit(node.path, node.body[0][0], node.heading_end, lead))
+        elif len(node.heading) > 200:
+            units.append(_Unit(node.path, node.body[0][0], node.heading_end, lead))
+        units.extend(_Unit(node.path, start, end, lead) for start, end in paragraphs)
+    for child in node.children:
+        units.extend(_units(child, text, lead))
+    return units
+
+
+def _task_sections(structure: Structure) -> list[Section]:
+    found: list[Section] = []
+
+    def visit(node: Section) -> None:
+        if node.style in ("roman", "arabic") and is_task_heading(node.heading):
+            found.append(node)
+            return
+        for child in node.children:
+            visit(child)
+
+    for section in structure.sections:
+        visit(section)
+    return found
+
+
+_TABLE_COLUMNS = {
+    "text": ("nhiệm vụ", "nội dung công việc", "nội dung"),
+    "period": ("thời gian", "thời hạn", "tiến độ"),
+    "lead": ("chủ trì",),
+    "partners": ("phối hợp",),
+    "output": ("kết quả", "sản phẩm"),
+    "supervisor": ("lãnh đạo", "chỉ đạo"),
+}
+
+
+def _table_columns(table: Table) -> dict[str, int] | None:
+    columns = [fold_key(column) for column in table.columns]
+    found: dict[str, int] = {}
+    for field_name, words in _TABLE_COLUMNS.items():
+        for word in words:
+            index = next((index for index, column in enumerate(columns) if word in column and index not in found.values()), None)
+            if index is not None:
+                found[field_name] = index
+                break
+    if "text" not in found or "lead" not in found:
+        return None
+    return found
+
+
+def _table_tasks(table: Table, label: str, plan_id: str, offices: OfficeNames, cited) -> list[Task]:
+    columns = _table_columns(table)
+    if columns is None:
+        return []
+    tasks: list[Task] = []
+    group = None
+    for row in table.rows:
+        cells = row.cells + [""] * (max(columns.values()) + 1 - len(row.cells))
+        number = cells[0].strip().rstrip(".")
+        text = cells[columns["text"]].strip()
+        if not number.isdigit():
+            if re.match(r"^[IVXLC]+\.?$", number) or re.match(r"^[IVXLC]+\.\s", text or number):
+                group = (number or text.split(".")[0]).rstrip(".")
+            continue
+        lead_raw = cells[columns["lead"]]
+        partners_raw = cells[columns["partners"]] if "partners" in columns else ""
+        section = f"{label}.{group}" if group else label
+        references = cited(row.start, row.end)
+        tasks.append(
+            Task(
+                id=f"{plan_id}/task/{slug(section)}-{number}",
+                section=section,
+                text=text,
+                lead=[name for name in (offices.canonical(part) for part in re.split(r"[;\n]", lead_raw)) if name],
+                partners=[name for name in (offices.canonical(part) for part in re.split(r"[;\n]", partners_raw)) if name],
+                period=cells[columns["period"]].strip() or None if "period" in columns else None,
+                output=cells[columns["output"]].strip() or None if "output" in columns else None,
+                implements=[reference.symbol for reference in references if reference.symbol],
+                supervisor=cells[columns["supervisor"]].strip() or None if "supervisor" in columns else None,
+                number=number,
+                start=row.start,
+                end=row.end,
+                implements_named=[reference.name for reference in references if not reference.symbol and reference.name],
+            )
+        )
+    return tasks
+
+
+def extract_tasks(structure: Structure, plan_id: str, offices: OfficeNames, cited) -> list[Task]:
+    """Tasks of the plan; `cited(start, end)` gives the references mentioned in a normalized range."""
+    text = structure.text.normalized
+    tasks: list[Task] = []
+    counters: dict[str, int] = {}
+    for section in _task_sections(structure):
+        for unit in _units(section, text, None):
+            body = " ".join(text[unit.start:unit.end].split())
+            if len(body) < 12:
+                continue
+            counters[unit.section] = counters.get(unit.section, 0) + 1
+            index = counters[unit.section]
+            lead = _lead_in_text(body) or unit.lead
+            references = cited(unit.start, unit.end)
+            start, end = structure.text.to_original(unit.start, unit.end)
+            tasks.append(
+                Task(
+                    id=f"{plan_id}/task/{slug(unit.section)}-{index}",
+                    section=unit.section,
+                    text=body,
+                    lead=[name for name in [offices.canonical(lead)] if name] if lead else [],
+                    partners=[],
+                    period=None,
+                    output=None,
+                    implements=list(dict.fromkeys(reference.symbol for reference in references if reference.symbol)),
+                    number=str(index),
+                    start=start,
+                    end=end,
+                    implements_named=list(dict.fromkeys(reference.name for reference in references if not reference.symbol and reference.name)),
+                )
+            )
+    for appendix in structure.appendices:
+        for table in appendix.tables:
+            for task in _table_tasks(table, appendix.label, plan_id, offices, cited):
+                task.start, task.end = structure.text.to_original(task.start, task.end)
+                tasks.append(task)
+    return tasks
