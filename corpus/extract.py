@@ -10,7 +10,7 @@ from corpus.metadata import PlanFacts, read_plan_facts
 from corpus.pipeline import make_pipeline
 from corpus.reader import read_text
 from corpus.records import DocumentInfo, PlanRecord, Reference
-from corpus.relations import Item, extract_relations
+from corpus.relations import Item, extract_relations, self_mentions
 from corpus.resolve import IRI_BASE, PlanContext, document_iri, resolve_references, slug
 from corpus.structure import Structure, parse_structure
 from corpus.tasks import OfficeNames, extract_tasks
@@ -53,7 +53,7 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
         if span.start_char in by_span
     ]
     title_span = structure.header.title_span
-    relations, named_relations = extract_relations(text, items, structure.preamble, title_span, structure.header.issuing_span)
+    relations, named_relations = extract_relations(text, items + self_mentions(text), structure.preamble, title_span, structure.header.issuing_span)
     plan_id = _plan_iri(facts, structure)
     offices = OfficeNames(facts.commune_kind, facts.commune)
 

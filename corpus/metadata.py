@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corpus.registry import registry
+from corpus.resolve import PlanContext, canonical_issuer
 from corpus.structure import PartialDate, Structure, parse_date
 from corpus.text import LOWER, UPPER, fold_key
 
@@ -22,7 +23,7 @@ __all__ = ["PlanFacts", "read_plan_facts"]
 _NAME = rf"[{UPPER}][{LOWER}]{{0,7}}(?: [{UPPER}][{LOWER}]{{0,7}}){{0,4}}"
 _COMMUNE = re.compile(rf"(?<![\w])(?P<kind>phường|Phường|xã|đặc khu|Đặc khu|thị trấn|Thị trấn) (?P<name>{_NAME}|\d{{1,2}})(?![\w])")
 _COMMUNE_CAPS = re.compile(rf"(?P<kind>PHƯỜNG|XÃ|ĐẶC KHU|THỊ TRẤN) (?P<name>[{UPPER} ]{{2,40}})$")
-_PROVINCE_WORD = re.compile(rf"(?<![\w])(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?) ?(?P<name>{_NAME}|[{UPPER} \-]{{3,30}})")
+_PROVINCE_WORD = re.compile(rf"(?<![\w])(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?) ?(?P<name>[{UPPER} \-]{{3,30}}(?![{LOWER}])|{_NAME})")
 _SYMBOL_IN_ATTACHMENT = re.compile(r"Kèm theo (?P<type>[^\d\n]{2,40}?) số:? ?(?P<symbol>\d[\w/\-Đđ]{2,40})", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"(?:giai đoạn|nhiệm kỳ|thời kỳ|từ năm)?\s*(?P<first>(?:19|20)\d{2})\s*-\s*(?P<last>(?:19|20)\d{2})")
 _YEAR = re.compile(r"năm (?P<year>(?:19|20)\d{2})")
@@ -55,8 +56,9 @@ def read_plan_facts(structure: Structure) -> PlanFacts:
     province = _province(structure, commune)
     issuer_body = _issuer_body(structure, symbol)
     level = _level(structure, commune, province, issuer_body)
-    unit = f"{commune_kind} {commune}" if level == "commune" and commune else (_province_unit(province) if level == "province" and province else None)
-    issuer = f"{issuer_body} {unit}" if issuer_body and unit else (header.metadata.get("issuer") or issuer_body)
+    issuer = _issuer(issuer_body, level, commune, commune_kind, province, header.metadata.get("issuer"))
+    if level == "central":
+        province = None
     return PlanFacts(
         symbol=symbol,
         doc_type=doc_type,
@@ -224,9 +226,20 @@ def _level(structure: Structure, commune: str | None, province: str | None, issu
     return None
 
 
-def _province_unit(province: str) -> str:
-    found = registry().province(province)
-    return f"{'thành phố' if found and found.city else 'tỉnh'} {province}"
+def _issuer(body: str | None, level: str | None, commune: str | None, commune_kind: str | None, province: str | None, stated: str | None) -> str | None:
+    """The issuing body with its unit, spelled as references to it are ("UBND phường Tích Lương")."""
+    if body is None or level not in ("commune", "province"):
+        return body or stated
+    context = PlanContext(province=province, commune=commune, commune_kind=commune_kind, date=None)
+    if level == "commune":
+        unit = commune_kind or "xã"
+        phrase = f"{body} Đảng ủy {unit}" if body == "Ban Thường vụ" else f"{body} {unit}"
+    else:
+        found = registry().province(province) if province else None
+        unit = "thành phố" if found and found.city else "tỉnh"
+        phrase = f"{body} {'Thành ủy' if unit == 'thành phố' else 'Tỉnh ủy'}" if body == "Ban Thường vụ" else f"{body} {unit}"
+    issuer, _, _ = canonical_issuer(phrase, context)
+    return issuer
 
 
 def _period(title: str, date: PartialDate | None) -> list[int] | None:

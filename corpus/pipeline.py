@@ -384,6 +384,7 @@ class NamedReferenceFinder:
                     continue
                 name_end = end
                 cue = match.groupdict().get("cue")
+                following = None
                 if cue:
                     end = match.start("cue") - 1
                     following = next((span for span in existing if span.start_char >= match.end() and span._.citation_start <= match.end() + 2), None)
@@ -401,9 +402,24 @@ class NamedReferenceFinder:
                 span._.cue = cue
                 type_match = _short_name_head().match(span._.name)
                 span._.doc_type = registry().doc_type_by_name(type_match.group()).name if type_match else None
+                programme = _government_programme(match.groupdict().get("issuer"), following)
+                if programme is not None:
+                    span._.symbol = programme.symbol
+                    span._.kind = "alias"
+                    span._.doc_type = programme.doc_type
                 found.append(span)
         _set_spans(doc, "references", found)
         return doc
+
+
+def _government_programme(issuer: str | None, target: Span | None):
+    """"Chương trình hành động của Chính phủ thực hiện Nghị quyết số 57-NQ/TW" is the catalogue's programme for 57-NQ/TW."""
+    if target is None or not target._.symbol or fold_key(issuer or "") not in ("chính phủ", "thủ tướng chính phủ"):
+        return None
+    for entry in registry().catalogue:
+        if ("implements", target._.symbol) in entry.relations and fold_key(entry.subject).startswith("ban hành"):
+            return entry
+    return None
 
 
 # --- the pipeline ---------------------------------------------------------------------

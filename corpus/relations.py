@@ -21,7 +21,7 @@ from corpus.records import Evidence, Reference, Relation
 from corpus.registry import registry
 from corpus.text import UPPER, Text, fold_key
 
-__all__ = ["Item", "extract_relations", "clauses", "sentence_around"]
+__all__ = ["Item", "extract_relations", "clauses", "sentence_around", "self_mentions"]
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Item:
     start: int  # where its citation begins ("Kế hoạch số …")
     symbol_end: int  # end of the symbol or name
     full_end: int  # end of date and issuer
-    reference: Reference
+    reference: Reference | None  # None: the plan itself ("Kế hoạch này")
 
 
 _CLAUSE_BREAK = re.compile(rf";|\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
@@ -79,6 +79,18 @@ def _opener_pattern() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"\s*[-+•]?\s*(?:{alternation})(?!\w)"), openers
 
 
+@lru_cache(maxsize=1)
+def _self_pattern() -> re.Pattern:
+    names = {fold_key(doc_type.name) for doc_type in registry().doc_types} | {fold_key(alias) for doc_type in registry().doc_types for alias in doc_type.aliases}
+    alternation = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation}) này(?!\w)")
+
+
+def self_mentions(text: Text) -> list[Item]:
+    """"Kế hoạch này", "Nghị quyết này": the plan speaking of itself, a subject of relations."""
+    return [Item(match.start(), match.end(), match.end(), None) for match in _self_pattern().finditer(text.fold)]
+
+
 def _cues_between(folded: str, start: int, end: int) -> list[str]:
     pattern, cues = _cue_pattern()
     return [cues[match.group()] for match in pattern.finditer(folded, start, end)]
@@ -97,6 +109,7 @@ class _RelationBuilder:
         self.seen: set[tuple[str, str, str]] = set()
 
     def add(self, subject: Reference | None, predicate: str, obj: Reference, start: int, end: int, confidence: float = 1.0, method: str = "explicit") -> None:
+        """Record one relation; `subject` None is the plan itself."""
         subject_label = "self" if subject is None else subject.label
         key = (subject.id if subject else "self", predicate, obj.id)
         if key in self.seen or (subject is not None and subject.id == obj.id):
@@ -117,40 +130,45 @@ def _items_in(items: list[Item], start: int, end: int) -> list[Item]:
     return [item for item in items if start <= item.start < end]
 
 
+def _same_document(first: Item, second: Item) -> bool:
+    if first.reference is None or second.reference is None:
+        return first.reference is second.reference
+    return first.reference.id == second.reference.id
+
+
 def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item]) -> None:
-    """Relations between the documents of one clause."""
+    """Relations between the documents of one clause.
+
+    "A … và B … thực hiện C": A and B implement C.  "A … sửa đổi, bổ sung P … thực
+    hiện C": A amends P, and implements C as P does.
+    """
     groups: dict[int, list[Item]] = {}
     objects: set[int] = set()
+    amended_by: dict[int, list[Item]] = {}
     for position, item in enumerate(items):
         groups[position] = [item]
         if position == 0:
             continue
         previous = items[position - 1]
-        if previous.reference.id == item.reference.id:
+        if _same_document(previous, item):
             groups[position] = groups[position - 1]
             continue
         predicates = _cues_between(folded, previous.symbol_end, item.start)
         if predicates:
+            objects.add(id(item))
+            if item.reference is None:
+                continue
             predicate = predicates[-1]
             subjects = [member for member in groups[position - 1] if id(member) not in objects or member is previous]
             for subject in subjects:
                 builder.add(subject.reference, predicate, item.reference, subject.start, item.symbol_end, 1.0 if subject is previous else 0.9)
-            if "amends" in predicates[:-1] and predicate == "implements":
-                _amended_programme(builder, previous, item)
-            objects.add(id(item))
+            if predicate == "amends":
+                amended_by[id(item)] = subjects
+            if predicate == "implements":
+                for amender in amended_by.get(id(previous), []):
+                    builder.add(amender.reference, "implements", item.reference, amender.start, item.symbol_end, 0.9)
         elif _is_coordination(folded, previous.full_end, item.start):
             groups[position] = groups[position - 1] + [item]
-
-
-def _amended_programme(builder: _RelationBuilder, subject: Item, policy: Item) -> None:
-    """"… sửa đổi, bổ sung Chương trình hành động … thực hiện Nghị quyết X": the programme is the catalogue's."""
-    for entry in registry().catalogue:
-        if ("implements", policy.reference.symbol) in entry.relations and fold_key(entry.subject).startswith("ban hành") and entry.symbol != subject.reference.symbol:
-            programme = Reference(
-                id=f"catalogue:{entry.symbol}", symbol=entry.symbol, name=None, type=entry.doc_type, date=entry.date.isoformat(),
-                year=entry.year, issuer=entry.issuer, level=entry.level, subject=entry.subject, resolved_by=["catalogue"],
-            )
-            builder.add(subject.reference, "amends", programme, subject.start, policy.symbol_end, 0.9, "catalogue")
 
 
 def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], spans: list[tuple[int, int]]) -> None:
@@ -162,7 +180,7 @@ def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], s
             opener = pattern.match(folded, clause_start, clause_end)
             if opener:
                 predicate = openers[opener.group().strip(" -+•\t\n")]
-            clause_items = _items_in(items, clause_start, clause_end)
+            clause_items = [item for item in _items_in(items, clause_start, clause_end) if item.reference is not None]
             if predicate is None or not clause_items:
                 continue
             head = clause_items[0]
@@ -178,7 +196,7 @@ def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], s
 
 
 def _title_relation(builder: _RelationBuilder, folded: str, items: list[Item], span: tuple[int, int]) -> None:
-    title_items = _items_in(items, span[0], span[1])
+    title_items = [item for item in _items_in(items, span[0], span[1]) if item.reference is not None]
     if not title_items:
         return
     head = title_items[0]
@@ -193,7 +211,7 @@ def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, i
     folded = text.fold
     items = sorted(items, key=lambda item: item.start)
     if issuing:
-        issuing_items = _items_in(items, issuing[0], issuing[1])
+        issuing_items = [item for item in _items_in(items, issuing[0], issuing[1]) if item.reference is not None]
         if issuing_items:
             head = issuing_items[0]
             builder.add(None, "issued_with", head.reference, head.start, head.symbol_end)
@@ -205,6 +223,6 @@ def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, i
         if len(clause_items) > 1:
             _nested_relations(builder, folded, clause_items)
     for item in items:
-        if not builder.has_self_relation(item.reference):
+        if item.reference is not None and not builder.has_self_relation(item.reference):
             builder.add(None, "cites", item.reference, item.start, item.symbol_end)
     return builder.relations, builder.named_relations

@@ -168,7 +168,8 @@ def _reference_from_group(group: _Group, text: Text, context: PlanContext, reg) 
     symbol = first._.symbol
     dated = next((span._.date for span in spans if span._.date), None)
     year = next((span._.year for span in spans if span._.year), None)
-    phrase = next((span._.issuer for span in spans if span._.issuer), None)
+    phrases = [span._.issuer for span in spans if span._.issuer]
+    phrase = next((value for value in phrases if not value.isupper()), phrases[0] if phrases else None)
     subject = next((span._.subject for span in spans if span._.subject), None)
     doc_type = next((span._.doc_type for span in spans if span._.doc_type), None)
     level = next((span._.level for span in spans if span._.level), None)
@@ -185,7 +186,7 @@ def _reference_from_group(group: _Group, text: Text, context: PlanContext, reg) 
         resolved_by.append("catalogue")
         year = entry.year
         dated = dated or PartialDate(entry.date.year, entry.date.month, entry.date.day)
-        issuer = issuer or entry.issuer
+        issuer = entry.issuer if entry.level == "central" else (issuer or entry.issuer)
         level = level or entry.level
         subject = subject or entry.subject
         doc_type = doc_type or entry.doc_type

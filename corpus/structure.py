@@ -157,7 +157,7 @@ class Structure:
 
 # --- line classification ------------------------------------------------------------
 
-_NUMBER_LINE = re.compile(r"^Số\s*(?:hiệu)?\s*[:.]\s*(?P<value>.*)$", re.IGNORECASE)
+_NUMBER_LINE = re.compile(r"^Số\s*(?:hiệu)?\s*(?:[:.]\s*|\s+(?=[\d.…_/]))(?P<value>.*)$", re.IGNORECASE)
 _DATE_WORDS = re.compile(
     r"ngày\s{0,3}(?P<day>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}tháng\s{0,3}(?P<month>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}năm\s{0,3}(?P<year>\d{4})",
     re.IGNORECASE,
@@ -168,7 +168,7 @@ _KEM_THEO = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b")
 _APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục|PHỤ BIỂU|Phụ biểu)(?:\s+(?:số\s+)?(?P<label>[IVXLC]{1,5}|\d{1,3}[a-z]?))?\s*[:.]?\s*$")
 _RECIPIENTS = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
 _ROLE = re.compile(
-    r"^(?:(?:TM|KT|TL|TUQ|Q)\s*\.\s*)?(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|BAN THƯỜNG VỤ|ĐẢNG ỦY|ĐẢNG UỶ|CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|CHÁNH VĂN PHÒNG)\b"
+    r"^(?:(?:T/?M|K/?T|TL|TUQ|Q)\s*[./]?\s*)?(?:ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND|HỘI ĐỒNG NHÂN DÂN|BAN THƯỜNG VỤ|BAN CHẤP HÀNH|ĐẢNG ỦY|ĐẢNG UỶ|CHÍNH PHỦ|BỘ CHÍNH TRỊ|BAN BÍ THƯ|CHỦ TỊCH|PHÓ CHỦ TỊCH|BÍ THƯ|PHÓ BÍ THƯ|TỔNG BÍ THƯ|THỦ TƯỚNG|PHÓ THỦ TƯỚNG|BỘ TRƯỞNG|THỨ TRƯỞNG|GIÁM ĐỐC|PHÓ GIÁM ĐỐC|TRƯỞNG BAN|PHÓ TRƯỞNG BAN|CHÁNH VĂN PHÒNG)\b"
 )
 _NAME_WORD = rf"(?:[{UPPER}][{LOWER}]{{0,7}}|[{UPPER}]{{1,8}})"
 _PERSON_NAME = re.compile(rf"^{_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}}$")
@@ -177,7 +177,8 @@ _SEPARATOR = re.compile(r"^[-_=*~.\s]{3,}$")
 _PREAMBLE_CUE = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm|Thi hành)\b")
 
 _HEADING_PATTERNS = (
-    ("roman", re.compile(r"^(?:PHẦN|Phần)\s+(?P<number>[IVXLC]{1,6}|\d{1,2})\b[.:\-]?\s*(?P<title>.*)$")),
+    ("roman", re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?P<number>[IVXLC]{1,6}|\d{1,2})\b[.:\-]?\s*(?P<title>.*)$")),
+    ("article", re.compile(r"^(?:Điều|ĐIỀU)\s+(?P<number>\d{1,3})\s*[.:]\s*(?P<title>.*)$")),
     ("roman", re.compile(r"^(?P<number>[IVXLC]{1,6})[.)]\s*(?P<title>[^\s\d].*)$")),
     ("arabic", re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){1,4})\.?\)?\s+(?P<title>\S.*)$")),
     ("arabic", re.compile(r"^(?P<number>\d{1,2})[.)]\s+(?P<title>[^\s\d].*)$")),
@@ -186,10 +187,10 @@ _HEADING_PATTERNS = (
     ("bullet-", re.compile(r"^(?P<number>[-–•·●▪■◦*])\s+(?P<title>\S.*)$")),
     ("bullet+", re.compile(r"^(?P<number>\+)\s+(?P<title>\S.*)$")),
 )
-_STYLE_RANK = {"roman": 0, "letter": 10, "paren": 11, "bullet-": 12, "bullet+": 13}
+_STYLE_RANK = {"roman": 0, "article": 0.5, "letter": 10, "paren": 11, "bullet-": 12, "bullet+": 13}
 
 
-def _style_rank(style: str, number: str) -> int:
+def _style_rank(style: str, number: str) -> float:
     if style == "arabic":
         return number.count(".") + 1
     return _STYLE_RANK[style]
@@ -284,31 +285,68 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
         if in_title:
             preamble_start = index
             break
-        number = _NUMBER_LINE.match(value)
-        if number and header.symbol is None and not header.number_blank:
-            _read_number(header, number, line)
-        elif (place := _PLACE_DATE.match(value)) and header.date is None:
-            header.place = place.group("place").strip()
-            header.date = _partial_date(place)
-        elif (doc_type := _type_line(value)) and header.doc_type is None:
-            header.doc_type = doc_type
+        kinds = [_read_header_segment(header, segment) for segment in _header_segments(line)]
+        if "type" in kinds:
             in_title = True
-        elif _MOTTO.search(value) or _SEPARATOR.match(value):
-            pass
-        elif ":" in value and len(value) < 120 and _metadata_field(header, value):
-            pass
-        elif value == value.upper() and len(value) < 80 and header.doc_type is None:
+        elif "other" in kinds:
+            if header.doc_type is not None or _PREAMBLE_CUE.match(value):
+                preamble_start = index
+                break
             header.issuer_lines.append(value)
-        elif header.doc_type is None and not _PREAMBLE_CUE.match(value):
-            header.issuer_lines.append(value)
-        else:
-            preamble_start = index
-            break
         index += 1
     if title_lines:
         header.title = " ".join(line.text for line in title_lines)
         header.title_span = (title_lines[0].start, title_lines[-1].end)
     return header, preamble_start
+
+
+_SEGMENT_BREAK = re.compile(
+    rf"\t+|\s+(?=CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*-)"
+    rf"|(?<=\S)\s+(?=Số\s*:)"
+    rf"|(?<=[0-9A-ZĐ/)])\s+(?=(?:[{UPPER}][{LOWER}]{{0,7}}\.? ){{0,4}}[{UPPER}][{LOWER}]{{0,7}}, ngày)"
+)
+
+
+def _header_segments(line: Line) -> list[Line]:
+    """Pieces of a header line that a two-column layout put side by side."""
+    pieces = []
+    position = 0
+    for match in _SEGMENT_BREAK.finditer(line.text):
+        if match.start() > position:
+            pieces.append(Line(line.start + position, line.start + match.start(), line.text[position : match.start()].strip()))
+        position = match.end()
+    if position < len(line.text):
+        pieces.append(Line(line.start + position, line.end, line.text[position:].strip()))
+    return [piece for piece in pieces if piece.text]
+
+
+def _read_header_segment(header: Header, segment: Line) -> str:
+    """Record what one header segment says; return its kind."""
+    value = segment.text
+    number = _NUMBER_LINE.match(value)
+    if number and header.symbol is None and not header.number_blank:
+        _read_number(header, number, segment)
+        return "number"
+    place = _PLACE_DATE.match(value)
+    if place and header.date is None:
+        header.place = place.group("place").strip()
+        header.date = _partial_date(place)
+        return "date"
+    doc_type = _type_line(value)
+    if doc_type and header.doc_type is None:
+        header.doc_type = doc_type
+        return "type"
+    if _MOTTO.search(value) or _SEPARATOR.match(value) or value in ("*", "-"):
+        return "motto"
+    if len(value) < 160 and _metadata_field(header, value):
+        return "metadata"
+    if value == value.upper() and len(value) < 80 and header.doc_type is None:
+        header.issuer_lines.append(value)
+        return "issuer"
+    return "other"
+
+
+_SYMBOL_VALUE = re.compile(r"\d[\dA-Za-zĐđ]*(?:\s{0,2}[-/]\s{0,2}[\dA-Za-zĐđ]+){1,4}")
 
 
 def _read_number(header: Header, match: re.Match, line: Line) -> None:
@@ -317,24 +355,33 @@ def _read_number(header: Header, match: re.Match, line: Line) -> None:
     if re.match(r"^[.…_\s]*/", value):
         header.number_blank = True
         return
-    symbol = re.match(r"^[0-9][0-9A-Za-zĐđ/\-]{2,40}", value.replace(" ", ""))
+    symbol = _SYMBOL_VALUE.match(value)
     if symbol:
-        header.symbol = symbol.group()
-        header.symbol_span = (value_start, value_start + len(value))
+        header.symbol = re.sub(r"\s+", "", symbol.group())
+        header.symbol_span = (value_start, value_start + symbol.end())
 
 
 _METADATA_FIELDS = {"số hiệu": "symbol", "ngày ban hành": "date", "người ký": "signer", "loại văn bản": "type", "nơi ban hành": "issuer", "cơ quan ban hành": "issuer", "trích yếu": "title"}
 
 
 def _metadata_field(header: Header, value: str) -> bool:
-    cells = [cell.strip() for cell in (value.strip("|").split("|") if "|" in value else value.split(":", 1))]
-    if len(cells) < 2:
+    """A field of a website metadata table: "Số hiệu: 155/KH-UBND" or "| Người ký | Nguyễn Văn A |"."""
+    if _is_pipe_row(value):
+        cells = [cell.strip(" *") for cell in value.strip("|").split("|")]
+    elif ":" in value:
+        cells = [cell.strip(" *") for cell in value.split(":", 1)]
+    else:
         return False
-    name = _METADATA_FIELDS.get(fold_key(cells[0]).strip(" *"))
-    if not name:
-        return False
-    header.metadata[name] = cells[1].strip(" *")
-    return True
+    found = False
+    for position in range(0, len(cells) - 1, 2):
+        name = _METADATA_FIELDS.get(fold_key(cells[position]).strip())
+        if name and cells[position + 1]:
+            header.metadata[name] = cells[position + 1]
+            found = True
+    if found and "symbol" in header.metadata and header.symbol is None:
+        symbol = _SYMBOL_VALUE.match(header.metadata["symbol"])
+        header.symbol = re.sub(r"\s+", "", symbol.group()) if symbol else None
+    return found or (_is_pipe_row(value) and set(value) <= set("|-: "))
 
 
 def _parenthesis_end(lines: list[Line], index: int, limit: int) -> int:
@@ -359,7 +406,7 @@ def _heading(line: Line) -> tuple[str, str, str] | None:
 def _first_heading_index(lines: list[Line], start: int, stop: int) -> int:
     for index in range(start, stop):
         found = _heading(lines[index])
-        if found and found[0] in ("roman", "arabic") and not _is_table_line(lines[index].text):
+        if found and found[0] in ("roman", "arabic", "article") and not _is_table_line(lines[index].text):
             return index
     return stop
 
@@ -493,7 +540,7 @@ def _build_sections(lines: list[Line], start: int, stop: int, table_lines: set[i
 def _child_path(parent_path: str, parent_number: str | None, style: str, number: str) -> str:
     if style.startswith("bullet"):
         return parent_path
-    component = f"({number})" if style == "paren" else number
+    component = f"({number})" if style == "paren" else (f"Điều {number}" if style == "article" else number)
     if style == "arabic" and parent_number and number.startswith(parent_number + ".") and parent_path.endswith(parent_number):
         return parent_path[: len(parent_path) - len(parent_number)] + component
     return f"{parent_path}.{component}" if parent_path else component

@@ -95,8 +95,15 @@ def _office_in_heading(heading: str) -> str | None:
 _GIAO = re.compile(r"(?:^|[.;]\s*|\s)(?:[Gg]iao)\s+(?P<lead>[^.;:]{3,120}?)\s+(?:chủ trì|làm đầu mối|thực hiện|tham mưu)")
 
 
+@lru_cache(maxsize=1)
+def _opening_office() -> re.Pattern:
+    heads = "|".join(re.escape(head) for head in sorted(registry().office_heads, key=len, reverse=True))
+    return re.compile(rf"^(?:[-+•]\s*)?(?P<lead>(?:{heads}|Sở) [^,.;:()]{{2,80}}?)\s+(?:chủ trì|làm đầu mối)")
+
+
 def _lead_in_text(text: str) -> str | None:
-    match = _GIAO.search(text)
+    """"Giao Phòng X chủ trì …" anywhere, or a task that opens with "Sở Tư pháp chủ trì …"."""
+    match = _GIAO.search(text) or _opening_office().match(text)
     if not match:
         return None
     return re.split(r",\s*(?=Công an|Ban |Phòng |Trung tâm|Văn phòng)", match.group("lead"))[0]

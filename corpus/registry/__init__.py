@@ -179,7 +179,7 @@ def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
     blank = rf"(?<![\w/])(?P<dots>[.…_]{{0,20}})[ \t]{{0,2}}/[ \t]{{0,2}}(?P<b_type>{type_code})-(?P<b_issuer>{issuer_code}){boundary_after}"
     date_after = rf"[ \t]{{0,3}},?{gap}(?:(?i:ngày){gap})?(?:(?P<d_day>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_month>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_year>(?:19|20)\d{{2}})(?!\d)|(?P<w_day>\d{{1,2}}){gap}(?i:tháng){gap}(?P<w_month>\d{{1,2}}){gap}(?i:năm){gap}(?P<w_year>(?:19|20)\d{{2}}))"
     stop_words = r"về|thực hiện|triển khai|ban hành|ngày|và|tại|trong|đã|được|đến|nhằm|theo|để|cụ thể hóa|gắn với|giai đoạn|năm|trên|đối với|với"
-    issuer_after = rf"[ \t]{{0,3}},?{gap}(?i:của){gap}(?P<issuer>(?:(?!\s(?:{stop_words})\b)[^,;.()\n\"“”]){{2,120}})"
+    issuer_after = rf"[ \t]{{0,3}},?{gap}(?i:của){gap}(?P<issuer>(?:(?!\s(?i:{stop_words})\b)[^,;.()\n\"“”]){{2,120}})"
     subject_after = rf"[ \t]{{0,3}},?{gap}(?P<subject>(?i:về)\s[^;()\n]{{3,300}}?)(?=[;()\n]|\.(?:\s|$)|$|\s(?:thực hiện|triển khai|trên địa bàn)\s)"
     return {
         "symbol": re.compile(symbol),
