@@ -172,37 +172,50 @@ def _table_indicators(table: Table, year: int | None, period: list[int] | None) 
 
 
 _ITEM_PREFIX = re.compile(r"^(?:[-+•]\s*)?(?:\(\d{1,3}\)\s*)?")
-_VALUE_SPLIT = re.compile(r":\s|\s(?:đạt|là|ước đạt|phấn đấu đạt|giảm|tăng)\s(?=[^\d]{0,25}\d)|\s(?=(?:trên|dưới|tối thiểu|khoảng|từ)\s+\d)")
+# Where the name of an indicator ends and its value begins, most telling first.
+_VALUE_SPLITS = (
+    re.compile(r":\s"),
+    re.compile(r"\s(?:đạt|là|ước đạt|phấn đấu đạt)\s(?=[^\d]{0,25}\d)"),
+    re.compile(r"\s(?:giảm|tăng)\s(?=[^\d]{0,25}\d)"),
+    re.compile(r"\s(?=(?:trên|dưới|tối thiểu|khoảng|từ)\s+\d)"),
+)
 
 
-def _line_indicator(line: str, group: str | None, year: int | None, period: list[int] | None, start: int, end: int) -> Indicator | None:
+def _split_name_and_value(body: str) -> tuple[str, str]:
+    for pattern in _VALUE_SPLITS:
+        split = pattern.search(body)
+        if split:
+            name, value = body[: split.start()].strip(), body[split.start():].lstrip(": ")
+            if re.match(r"(?:giảm|tăng)\s", value):
+                name = f"{name} {value.split()[0]}"
+            return name, value
+    number = _NUMBER.search(body)
+    if number is None:
+        return body, ""
+    return body[: number.start()].strip(), body[number.start():]
+
+
+def _line_indicator(line: str, group: str | None, year: int | None, period: list[int] | None, start: int, end: int, listed: bool) -> Indicator | None:
+    """One indicator from a line; `listed` items ("(16) Phường đạt chuẩn …") count even without a number."""
     body = _ITEM_PREFIX.sub("", line).strip().rstrip(";.")
-    if not body or not re.search(r"\d", body):
+    if not body:
         return None
-    split = _VALUE_SPLIT.search(body)
-    if split:
-        name, value = body[: split.start()].strip(), body[split.start():].lstrip(": ")
-        if re.match(r"(?:giảm|tăng)\s", value):
-            name = f"{name} {value.split()[0]}"
-    else:
-        number = _NUMBER.search(body)
-        if number is None:
-            return None
-        name, value = body[: number.start()].strip(), body[number.start():]
-    if len(name) < 4:
+    name, value = _split_name_and_value(body)
+    parsed = parse_target(value) if value else None
+    if parsed is None and not listed:
         return None
-    parsed = parse_target(value)
-    if parsed is None:
-        return None
+    if len(name.split()) <= 3:
+        # "Hoàn thành 100% chỉ tiêu …", "Phấn đấu có thêm 01 trường …": the verb alone is no name.
+        name = body
     return Indicator(
         name=name.rstrip(": "),
-        target=parsed["target"],
-        unit=parsed["unit"],
-        comparator=parsed["comparator"],
+        target=parsed["target"] if parsed else None,
+        unit=parsed["unit"] if parsed else None,
+        comparator=parsed["comparator"] if parsed else None,
         year=year,
         lead=None,
         group=group,
-        target_max=parsed["target_max"],
+        target_max=parsed["target_max"] if parsed else None,
         period=period,
         text=line,
         start=start,
@@ -211,13 +224,17 @@ def _line_indicator(line: str, group: str | None, year: int | None, period: list
 
 
 def _section_indicators(section: Section, text: str, year: int | None, period: list[int] | None) -> list[Indicator]:
+    """Items of an indicator section: numbered "(n)" items and bullets; other lines only as "name: value"."""
     indicators: list[Indicator] = []
     for node in section.walk():
-        lines = node.body if node.style in ("paren", "bullet-", "bullet+") else node.body[1:]
-        group = node.heading if node.style not in ("paren", "bullet-", "bullet+") else None
+        listed = node.style in ("paren", "bullet-", "bullet+")
+        lines = node.body[:1] if listed else node.body[1:]
+        group = None if listed else node.heading
         for start, end in lines:
+            if not listed and not re.search(r":\s*[<>≥≤]?\s*\d", text[start:end]):
+                continue
             for line_start, line_end in _sub_items(text, start, end):
-                found = _line_indicator(text[line_start:line_end], group, year, period, line_start, line_end)
+                found = _line_indicator(text[line_start:line_end], group, year, period, line_start, line_end, listed)
                 if found:
                     indicators.append(found)
     return indicators

@@ -34,12 +34,18 @@ def _is_indicator_heading(heading: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _abbreviation_patterns() -> list[tuple[re.Pattern, str]]:
-    patterns = []
+def _abbreviation_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """All abbreviations in one pass, so that an expansion is never expanded again."""
+    expansions = {}
+    sources = []
     for short, long in sorted(registry().office_abbreviations, key=lambda pair: len(pair[0]), reverse=True):
-        source = r"\s*-\s*".join(re.escape(part.strip()) for part in short.split("-"))
-        patterns.append((re.compile(rf"(?<!\w){source}(?!\w)", re.IGNORECASE), long))
-    return patterns
+        sources.append(r"\s*-\s*".join(re.escape(part.strip()) for part in short.split("-")))
+        expansions[_abbreviation_key(short)] = long
+    return re.compile(rf"(?<!\w)(?:{'|'.join(sources)})(?!\w)", re.IGNORECASE), expansions
+
+
+def _abbreviation_key(value: str) -> str:
+    return re.sub(r"\s*-\s*", "-", fold_key(value))
 
 
 @dataclass
@@ -54,11 +60,11 @@ class OfficeNames:
 
     def canonical(self, raw: str) -> str | None:
         value = " ".join(raw.replace("\u2013", "-").split()).strip(" .;:,")
+        pattern, expansions = _abbreviation_pattern()
+        value = pattern.sub(lambda match: expansions.get(_abbreviation_key(match.group()), match.group()), value)
         value = re.sub(r"^(?:các|Các)\s+(?=Tổ|tổ|trường|Trường)", "", value)
         if not value or fold_key(value) in registry().office_placeholders or fold_key(value).startswith(("các đơn vị", "các cơ quan")):
             return None
-        for pattern, long in _abbreviation_patterns():
-            value = pattern.sub(long, value)
         value = re.sub(r"\s*-\s*", " - ", value)
         base = self._without_unit(value)
         key = fold_key(base)
@@ -82,7 +88,7 @@ class OfficeNames:
 def _office_in_heading(heading: str) -> str | None:
     """A section heading that names an office ("1. Văn phòng HĐND và UBND phường") makes it the lead."""
     value = heading.strip(" :.")
-    value = re.sub(r"^(?:Đề nghị|Giao)\s+", "", value)
+    value = re.sub(r"^(?:Đề nghị|Giao)\s+", "", value).split(" và các ")[0]
     if len(value) > 90 or ";" in value:
         return None
     if any(value.startswith(head + " ") or value == head for head in registry().office_heads):
@@ -144,11 +150,16 @@ def _units(node: Section, text: str, lead: str | None) -> list[_Unit]:
 
 
 def _task_sections(structure: Structure) -> list[Section]:
+    """Sections titled as tasks ("NHIỆM VỤ, GIẢI PHÁP"), not inside purpose or implementation parts."""
     found: list[Section] = []
 
     def visit(node: Section) -> None:
-        if node.style in ("roman", "arabic") and is_task_heading(node.heading):
+        if node.style not in ("roman", "arabic", "article") or len(node.heading) > 120:
+            return
+        if is_task_heading(node.heading):
             found.append(node)
+            return
+        if any(word in fold_key(node.heading) for word in _NOT_TASK_WORDS):
             return
         for child in node.children:
             visit(child)
@@ -193,8 +204,9 @@ def _table_tasks(table: Table, label: str, plan_id: str, offices: OfficeNames, c
         number = cells[0].strip().rstrip(".")
         text = cells[columns["text"]].strip()
         if not number.isdigit():
-            if re.match(r"^[IVXLC]+\.?$", number) or re.match(r"^[IVXLC]+\.\s", text or number):
-                group = (number or text.split(".")[0]).rstrip(".")
+            group_label = re.match(r"^([IVXLC]{1,6})(?:\.|\s|$)", number or text)
+            if group_label:
+                group = group_label.group(1)
             continue
         lead_raw = cells[columns["lead"]]
         partners_raw = cells[columns["partners"]] if "partners" in columns else ""

@@ -1,0 +1,97 @@
+"""Lineage relations: the plan about itself, and the cascade stated between cited documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction_helpers import extract_snippet, pairs
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Triển khai hiệu quả Kế hoạch số 155/KH-UBND ngày 23/6/2025 của UBND tỉnh thực hiện Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ.",
+            {("155/KH-UBND", "implements", "71/NQ-CP")},
+        ),
+        (
+            "Bám sát Kết luận số 91-KL/TW ngày 12/8/2024 của Bộ Chính trị về tiếp tục thực hiện Nghị quyết số 29-NQ/TW ngày 04/11/2013.",
+            {("91-KL/TW", "continues", "29-NQ/TW")},
+        ),
+        (
+            "Thực hiện Nghị quyết số 140/NQ-CP ngày 17/5/2025 của Chính phủ ban hành Chương trình hành động của Chính phủ thực hiện Nghị quyết số 66-NQ/TW.",
+            {("140/NQ-CP", "implements", "66-NQ/TW")},
+        ),
+        (
+            "Triển khai Chương trình hành động số 06-CTr/TU ngày 24/9/2025 của Ban Thường vụ Thành ủy và Kế hoạch số 272/KH-UBND ngày 13/10/2025 của Ủy ban nhân dân thành phố thực hiện Nghị quyết số 66-NQ/TW ngày 30/4/2025.",
+            {("06-CTr/TU", "implements", "66-NQ/TW"), ("272/KH-UBND", "implements", "66-NQ/TW")},
+        ),
+        (
+            "Thực hiện Nghị quyết số 24/NQ-CP ngày 03/3/2018 của Chính phủ về sửa đổi, bổ sung Chương trình hành động của Chính phủ thực hiện Nghị quyết số 19-NQ/TW.",
+            # The programme is named, not numbered; the catalogue knows it is 08/NQ-CP.
+            {("24/NQ-CP", "amends", "08/NQ-CP"), ("24/NQ-CP", "implements", "19-NQ/TW"), ("08/NQ-CP", "implements", "19-NQ/TW")},
+        ),
+        (
+            "Kế hoạch số 47-KH/ĐU ngày 25/02/2026 của Đảng ủy phường về thực hiện Chương trình hành động số 15-CTr/TU ngày 12/02/2026 của Ban Thường vụ Thành ủy.",
+            {("47-KH/ĐU", "implements", "15-CTr/TU")},
+        ),
+        (
+            "Quyết định số 20/QĐ-UBND ngày 2/1/2026 của UBND tỉnh về việc sửa đổi, bổ sung Kế hoạch số 10/KH-UBND ngày 5/1/2025 của UBND tỉnh.",
+            {("20/QĐ-UBND", "amends", "10/KH-UBND")},
+        ),
+    ],
+)
+def test_relations_between_cited_documents(sentence, expected):
+    found = {pair for pair in pairs(extract_snippet(sentence, header=False)) if pair[0] != "self"}
+    assert found == expected
+
+
+def test_objects_joined_by_va_are_not_subjects_of_the_next_cue():
+    sentence = (
+        "Triển khai hiệu quả Kế hoạch số 155/KH-UBND ngày 23/6/2025 của UBND tỉnh thực hiện Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ "
+        "và Kế hoạch hành động của Ban Thường vụ Tỉnh ủy thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị."
+    )
+    record = extract_snippet(sentence, header=False)
+    assert ("71/NQ-CP", "implements", "57-NQ/TW") not in pairs(record)
+    named = {(relation.subject, relation.predicate, relation.object) for relation in record.named_relations}
+    assert ("Kế hoạch hành động của Ban Thường vụ Tỉnh ủy thực hiện Nghị quyết số 57-NQ/TW", "implements", "57-NQ/TW") in named
+
+
+def test_preamble_items_are_what_the_plan_implements_or_rests_on():
+    body = (
+        "Căn cứ Nghị quyết số 21/NQ-HĐND ngày 22/12/2025 của HĐND phường; Thực hiện Kế hoạch số 05/KH-UBND ngày 07/01/2026 của UBND tỉnh "
+        "về phát triển kinh tế - xã hội (Kế hoạch số 05/KH-UBND); Nghị quyết số 13-NQ/ĐU ngày 09/01/2026 của Đảng ủy phường về thực hiện Nghị quyết số 57-NQ/TW.\n"
+        "Ủy ban nhân dân phường xây dựng Kế hoạch như sau:"
+    )
+    found = pairs(extract_snippet(body))
+    assert ("self", "based_on", "21/NQ-HĐND") in found
+    assert ("self", "implements", "05/KH-UBND") in found
+    assert ("self", "implements", "13-NQ/ĐU") in found
+    assert ("13-NQ/ĐU", "implements", "57-NQ/TW") in found
+    assert ("self", "implements", "57-NQ/TW") not in found
+
+
+def test_title_and_issuing_decision():
+    text = (
+        "KẾ HOẠCH\nTriển khai thực hiện Nghị quyết số 09-NQ/TU ngày 2/3/2025 của Ban Thường vụ Tỉnh ủy\n\n"
+        "(Kèm theo Quyết định số 77/QĐ-UBND ngày 13/3/2025 của UBND xã Yên Lạc)\n\nI. MỤC ĐÍCH\n1. Nội dung tỉnh Phú Thọ.\n"
+    )
+    from corpus.extract import extract_text
+    from corpus.text import normalize
+
+    found = pairs(extract_text(normalize(text)))
+    assert ("self", "implements", "09-NQ/TU") in found
+    assert ("self", "issued_with", "77/QĐ-UBND") in found
+
+
+def test_the_plan_replacing_an_earlier_one():
+    found = pairs(extract_snippet("Kế hoạch này thay thế Kế hoạch số 21-KH/TU ngày 10/2/2024 của Ban Thường vụ Tỉnh ủy.", header=False))
+    assert ("self", "replaces", "21-KH/TU") in found
+
+
+def test_other_mentions_are_citations_with_evidence():
+    record = extract_snippet("Quán triệt Luật Ngân sách và Nghị quyết số 57-NQ/TW trong năm.", header=False)
+    (relation,) = [relation for relation in record.relations if relation.object == "57-NQ/TW"]
+    assert relation.predicate == "cites"
+    assert relation.method == "explicit" and relation.confidence == 1.0
+    assert "57-NQ/TW" in relation.evidence.sentence
