@@ -52,3 +52,44 @@ def test_a_bad_file_is_reported_and_the_batch_goes_on(tmp_path):
     assert "empty.txt" in result.output and "empty" in result.output
     assert "Tích Lương" in result.output
     assert "Traceback" not in result.output
+
+
+CONTRACT_DOCUMENT_FIELDS = {"symbol", "type", "title", "issuer", "level", "commune", "province", "date", "signer", "period"}
+CONTRACT_REFERENCE_FIELDS = {"id", "symbol", "name", "type", "date", "year", "issuer", "level", "mentions"}
+
+
+def test_extract_json_follows_the_contract(plans_dir):
+    result = run("extract", str(plans_dir), "--format", "json")
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert len(records) == 5
+    for record in records:
+        assert set(record) >= {"source", "document", "references", "relations", "tasks", "indicators"}
+        assert set(record["document"]) >= CONTRACT_DOCUMENT_FIELDS
+        for reference in record["references"]:
+            assert set(reference) >= CONTRACT_REFERENCE_FIELDS
+            assert reference["level"] in ("central", "province", "district", "commune")
+            assert reference["symbol"] is None or reference["symbol"] != record["document"]["symbol"]
+        for relation in record["relations"]:
+            assert relation["predicate"] in ("implements", "based_on", "cites", "amends", "replaces", "continues", "issued_with")
+            assert {"start", "end", "sentence"} <= set(relation["evidence"])
+            assert 0 <= relation["confidence"] <= 1
+
+
+def test_extract_evidence_offsets_point_into_the_file():
+    path = plan_path("tich-luong")
+    original = path.read_text(encoding="utf-8")
+    record = json.loads(run("extract", str(path), "--format", "json").output)
+    (relation,) = [item for item in record["relations"] if item["subject"] == "155/KH-UBND"]
+    evidence = relation["evidence"]
+    assert original[evidence["start"] : evidence["end"]].strip() == evidence["sentence"]
+    for reference in record["references"]:
+        for mention in reference["mentions"]:
+            assert original[mention["start"] : mention["end"]] == mention["text"]
+
+
+def test_extract_table_is_readable():
+    result = run("extract", str(plan_path("an-duong")), "--format", "table")
+    assert result.exit_code == 0
+    assert "86/KH-UBND" in result.output
+    assert "06-CTr/TU --implements--> 66-NQ/TW" in result.output
