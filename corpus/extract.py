@@ -41,6 +41,7 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
     )
     nlp = make_pipeline()
     doc = nlp.make_doc(text.normalized)
+    doc.user_data["text"] = text.normalized
     doc.user_data["fold"] = text.fold
     doc.user_data["deadline"] = time.monotonic() + time_limit
     for _, component in nlp.pipeline:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from corpus.registry import registry
 from corpus.resolve import PlanContext, canonical_issuer
@@ -171,13 +172,12 @@ def _province(structure: Structure, commune: str | None) -> str | None:
         province = reg.province(match.group("name").strip())
         if province:
             votes[province.name] += 3
-    for province in reg.provinces:
-        for name in (province.name, *province.aliases):
-            for match in re.finditer(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
-                before = text[max(0, match.start() - 8) : match.start()].lower()
-                if "phường" in before or "xã" in before or (commune and name == commune):
-                    continue
-                votes[province.name] += 1
+    pattern, names = _province_names()
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - 8) : match.start()].lower()
+        if "phường" in before or "xã" in before or (commune and match.group() == commune):
+            continue
+        votes[names[match.group()]] += 1
     if header.place:
         place = reg.province(header.place)
         if place:
@@ -185,6 +185,14 @@ def _province(structure: Structure, commune: str | None) -> str | None:
     if not votes:
         return None
     return votes.most_common(1)[0][0]
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> tuple[re.Pattern, dict[str, str]]:
+    """Every province name and alias as written, in one pattern, and the province each stands for."""
+    names = {name: province.name for province in registry().provinces for name in (province.name, *province.aliases)}
+    alternation = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), names
 
 
 def _issuer_body(structure: Structure, symbol: str | None) -> str | None:

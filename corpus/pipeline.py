@@ -96,6 +96,14 @@ def create_syllable_tokenizer():
     return make
 
 
+def _doc_text(doc: Doc) -> str:
+    """The document's text, built once: `Doc.text` joins every token on each access."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
     return doc.char_span(start, end, label=label, alignment_mode="expand")
 
@@ -164,7 +172,7 @@ class ReferenceFinder:
     def __call__(self, doc: Doc) -> Doc:
         reg = registry()
         patterns = reg.patterns
-        text = doc.text
+        text = _doc_text(doc)
         spans: list[Span] = []
         for match in patterns["symbol"].finditer(text):
             _check_deadline(doc)
@@ -217,7 +225,7 @@ _SUBJECT_END = re.compile(r"[;()\n“”\"]|\.(?:\s|$)|\s(?:thực hiện|triể
 
 def _attach_subjects(doc: Doc, spans: list[Span]) -> None:
     """"về …" after a reference, ending before the next reference or a clause boundary."""
-    text = doc.text
+    text = _doc_text(doc)
     starts = sorted(span._.citation_start for span in spans)
     for span in spans:
         opening = _SUBJECT.match(text, span._.full_end)
@@ -267,7 +275,7 @@ class AliasFinder:
         self.max_short_name_chars = max_short_name_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = _doc_text(doc)
         folded = doc.user_data.get("fold") or fold_key(text)
         numbered = list(doc.spans["references"]) if "references" in doc.spans else []
         found: list[Span] = []
@@ -277,7 +285,7 @@ class AliasFinder:
             if _overlaps(numbered + found, match.start(), match.end()):
                 continue
             found.append(self._alias_span(doc, match.start(), match.end(), aliases[match.group()], "ALIAS"))
-        short_names = self._short_names(doc, numbered + found)
+        short_names = self._short_names(doc, text, numbered + found)
         if short_names:
             alternation = "|".join(re.escape(name) for name in sorted(short_names, key=len, reverse=True))
             for match in re.finditer(rf"(?<!\w)(?:{alternation})(?![\w/])", folded):
@@ -306,14 +314,14 @@ class AliasFinder:
             span._.doc_type = entry.doc_type
         return span
 
-    def _short_names(self, doc: Doc, spans: list[Span]) -> dict[str, Span]:
+    def _short_names(self, doc: Doc, text: str, spans: list[Span]) -> dict[str, Span]:
         """"(Đề án 06)" or "(sau đây gọi là Kế hoạch 155)" right after a reference defines a short name."""
         pattern = registry().patterns["short_name"]
         found: dict[str, Span] = {}
         for span in spans:
             if span is None or span._.full_end is None:
                 continue
-            match = pattern.match(doc.text, span._.subject_end or span._.full_end)
+            match = pattern.match(text, span._.subject_end or span._.full_end)
             if not match:
                 continue
             short = " ".join(match.group("short").split())
@@ -372,7 +380,7 @@ class NamedReferenceFinder:
         self.max_name_chars = max_name_chars
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = _doc_text(doc)
         existing = list(doc.spans["references"]) if "references" in doc.spans else []
         patterns, not_after = _named_patterns()
         found: list[Span] = []

@@ -177,8 +177,14 @@ def fold_key(value: str) -> str:
     >>> fold_key("Hoá học THUỶ lợi Uỷ ban") == fold_key("hóa học thủy lợi ủy ban")
     True
     """
-    lowered = "".join(_lower_one(character) for character in unicodedata.normalize("NFC", value))
-    return _OLD_STYLE_TONE.sub(_move_tone_to_first_vowel, lowered)
+    return _OLD_STYLE_TONE.sub(_move_tone_to_first_vowel, _lower_same_length(unicodedata.normalize("NFC", value)))
+
+
+def _lower_same_length(value: str) -> str:
+    lowered = value.lower()
+    if len(lowered) == len(value):
+        return lowered
+    return "".join(_lower_one(character) for character in value)
 
 
 def _lower_one(character: str) -> str:
@@ -202,4 +208,4 @@ def ascii_key(value: str) -> str:
     >>> ascii_key("Tân Hưng, Đồng Tháp")
     'tan hung, dong thap'
     """
-    return "".join(_lower_one(character) for character in unicodedata.normalize("NFC", value)).translate(_ASCII_MAP)
+    return _lower_same_length(unicodedata.normalize("NFC", value)).translate(_ASCII_MAP)
