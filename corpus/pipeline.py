@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry as spacy_registry
 
-from corpus.registry import DATA_DIR, registry, symbol_key
+from corpus.registry import DATA_DIR, official_symbol, registry, symbol_key
 from corpus.structure import PartialDate
 from corpus.text import LOWER, UPPER, fold_key
 
@@ -129,24 +129,6 @@ def _parse_trailing_date(match: re.Match) -> PartialDate | None:
     return PartialDate(int(year), month_value, day_value)
 
 
-def _official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
-    """(symbol, type code, issuer code, year in the symbol, form) in their official spelling."""
-    reg = registry()
-    if match.group("p_number"):
-        doc_type = reg.doc_type_by_code(match.group("p_type"))
-        issuer = reg.canonical_issuer_code(match.group("p_issuer"))
-        number = match.group("p_number")
-        return f"{number}-{doc_type.code}/{issuer}", doc_type.code, issuer, None, number
-    if match.group("s_number"):
-        doc_type = reg.doc_type_by_code(match.group("s_type"))
-        issuer = reg.canonical_issuer_code(match.group("s_issuer"))
-        number, year = match.group("s_number"), match.group("s_year")
-        middle = f"/{year}" if year else ""
-        return f"{number}{middle}/{doc_type.code}-{issuer}", doc_type.code, issuer, year, number
-    number, year, issuer = match.group("l_number"), match.group("l_year"), match.group("l_issuer")
-    return f"{number}/{year}/{issuer}", "", issuer, year, number
-
-
 def _issuer_level(issuer_code: str) -> str | None:
     issuer = registry().issuer(issuer_code)
     if issuer is None or issuer.level == "context":
@@ -179,7 +161,7 @@ class ReferenceFinder:
             span = _span(doc, match.start(), match.end(), "NUMBERED")
             if span is None:
                 continue
-            symbol, type_code, issuer_code, symbol_year, number = _official_symbol(match)
+            symbol, type_code, issuer_code, symbol_year, number = official_symbol(match)
             type_word = patterns["type_word_before"].search(text, max(0, match.start() - self.window), match.start())
             if type_word and type_word.end() != match.start():
                 type_word = None
@@ -336,12 +318,12 @@ class AliasFinder:
 # --- documents cited by name ----------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _named_patterns() -> tuple[list[tuple[str, str, re.Pattern]], re.Pattern]:
+def _named_patterns() -> tuple[list[tuple[str, str, str | None, re.Pattern]], re.Pattern]:
     data = json.loads((DATA_DIR / "named.json").read_text(encoding="utf-8"))
     compiled = []
     for item in data["patterns"]:
         source = item["pattern"].replace("{UPPER}", UPPER).replace("{LOWER}", LOWER)
-        compiled.append((item["kind"], item["level"], re.compile(source)))
+        compiled.append((item["kind"], item["level"], item.get("issuer"), re.compile(source)))
     not_after = re.compile(r"(?:" + "|".join(re.escape(value) for value in data["not_after"]) + r")\s{1,3}$", re.IGNORECASE)
     return compiled, not_after
 
@@ -368,6 +350,16 @@ def _named_level(level_rule: str, match: re.Match) -> str | None:
     return None
 
 
+def _named_issuer(rule: str | None, match: re.Match, name: str) -> str | None:
+    if not rule:
+        return None
+    if rule == "{issuer}":
+        return match.groupdict().get("issuer")
+    if rule == "{after_type}":
+        return name.split(" ", 2)[2] if name.count(" ") >= 2 else None
+    return rule
+
+
 @Language.factory("lineage_named", default_config={"max_name_chars": 200})
 def create_named_finder(nlp: Language, name: str, max_name_chars: int):
     return NamedReferenceFinder(max_name_chars)
@@ -384,7 +376,7 @@ class NamedReferenceFinder:
         existing = list(doc.spans["references"]) if "references" in doc.spans else []
         patterns, not_after = _named_patterns()
         found: list[Span] = []
-        for kind, level_rule, pattern in patterns:
+        for kind, level_rule, issuer_rule, pattern in patterns:
             for match in pattern.finditer(text):
                 _check_deadline(doc)
                 start, end = match.start(), match.end()
@@ -408,6 +400,7 @@ class NamedReferenceFinder:
                 span._.citation_start = start
                 span._.full_end = end
                 span._.cue = cue
+                span._.issuer = _named_issuer(issuer_rule, match, span._.name)
                 type_match = _short_name_head().match(span._.name)
                 span._.doc_type = registry().doc_type_by_name(type_match.group()).name if type_match else None
                 programme = _government_programme(match.groupdict().get("issuer"), following)

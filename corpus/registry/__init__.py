@@ -18,7 +18,7 @@ from pathlib import Path
 
 from corpus.text import fold_key
 
-__all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry"]
+__all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry", "official_symbol", "parse_symbol", "symbol_key"]
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -121,6 +121,31 @@ class Registry:
             if key == fold_key(province.name) or key in {fold_key(alias) for alias in province.aliases}:
                 return province
         return None
+
+
+def official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
+    """(symbol, type code, issuer code, year written in the symbol, number) in official spelling,
+    from a match of the registry's ``symbol`` pattern."""
+    reg = registry()
+    if match.group("p_number"):
+        doc_type = reg.doc_type_by_code(match.group("p_type"))
+        issuer = reg.canonical_issuer_code(match.group("p_issuer"))
+        number = match.group("p_number")
+        return f"{number}-{doc_type.code}/{issuer}", doc_type.code, issuer, None, number
+    if match.group("s_number"):
+        doc_type = reg.doc_type_by_code(match.group("s_type"))
+        issuer = reg.canonical_issuer_code(match.group("s_issuer"))
+        number, year = match.group("s_number"), match.group("s_year")
+        middle = f"/{year}" if year else ""
+        return f"{number}{middle}/{doc_type.code}-{issuer}", doc_type.code, issuer, year, number
+    number, year, issuer = match.group("l_number"), match.group("l_year"), match.group("l_issuer")
+    return f"{number}/{year}/{issuer}", "", issuer, year, number
+
+
+def parse_symbol(symbol: str) -> tuple[str, str, str, str | None, str] | None:
+    """The parts of a symbol written alone ("57-NQ/TW", "nq 57/tw" is not one)."""
+    match = registry().patterns["symbol"].fullmatch(symbol.strip())
+    return official_symbol(match) if match else None
 
 
 def symbol_key(symbol: str) -> str:

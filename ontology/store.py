@@ -1,0 +1,229 @@
+"""Where the graph lives: an embedded Oxigraph store on disk (the default), one in
+memory, or a remote SPARQL 1.1 server.
+
+Every ingested document is one named graph, written in one SPARQL update
+(``DROP GRAPH …; INSERT DATA { GRAPH … }``), so a crash never leaves half a document
+and re-ingesting replaces exactly that document.  Queries see the union of all
+graphs as their default graph: the embedded store is asked for it; a remote
+Oxigraph server must run with ``--union-default-graph`` (Fuseki: ``tdb2:unionDefaultGraph
+true``; Virtuoso does so by default).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from ontology.terms import LIN
+
+__all__ = ["StoreError", "StoreBusy", "Store", "OxigraphStore", "RemoteStore", "open_store", "DEFAULT_STORE", "describe_store"]
+
+#: The embedded store used when neither --store nor LINEAGE_STORE says otherwise.
+DEFAULT_STORE = ".lineage/store"
+
+
+class StoreError(Exception):
+    """The store cannot be opened or answered with an error."""
+
+
+class StoreBusy(StoreError):
+    """Another process is writing to the embedded store."""
+
+
+@dataclass
+class QueryResult:
+    variables: list[str]
+    rows: list[dict[str, str | None]]
+
+    def __iter__(self) -> Iterator[dict[str, str | None]]:
+        return iter(self.rows)
+
+
+class Store:
+    """The operations the rest of the tool needs from a store."""
+
+    location: str
+
+    def query(self, sparql: str) -> QueryResult:
+        raise NotImplementedError
+
+    def ask(self, sparql: str) -> bool:
+        raise NotImplementedError
+
+    def update(self, sparql: str) -> None:
+        raise NotImplementedError
+
+    def ntriples(self) -> str:
+        """Every triple of every graph, as N-Triples (graph names dropped)."""
+        raise NotImplementedError
+
+    def nquads(self) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        return None
+
+    def replace_graph(self, graph: str, ntriples: str, content_hash: str) -> bool:
+        """Make `graph` hold exactly these triples; False if it already held them (same hash)."""
+        if self.graph_hash(graph) == content_hash:
+            return False
+        self.update(
+            f"DROP SILENT GRAPH <{graph}> ;\n"
+            f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}<{graph}> <{LIN}contentHash> \"{content_hash}\" .\n}} }}"
+        )
+        return True
+
+    def graph_hash(self, graph: str) -> str | None:
+        result = self.query(f"SELECT ?hash WHERE {{ GRAPH <{graph}> {{ <{graph}> <{LIN}contentHash> ?hash }} }}")
+        return result.rows[0]["hash"] if result.rows else None
+
+    def graphs(self) -> list[str]:
+        return [row["g"] for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
+
+    def triple_count(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(result.rows[0]["n"]) if result.rows else 0
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _term_value(term) -> str | None:
+    if term is None:
+        return None
+    return term.value
+
+
+class OxigraphStore(Store):
+    """The embedded store (pyoxigraph): a directory on disk, or memory when `path` is None."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        import pyoxigraph
+
+        self._pyoxigraph = pyoxigraph
+        self.location = str(path) if path else "memory"
+        self.read_only = read_only
+        try:
+            if path is None:
+                self._store = pyoxigraph.Store()
+            elif read_only:
+                if not (Path(path) / "CURRENT").exists():
+                    raise StoreError(f"no store at {path}; run `lineage ingest` first")
+                self._store = pyoxigraph.Store.read_only(str(path))
+            else:
+                Path(path).mkdir(parents=True, exist_ok=True)
+                self._store = pyoxigraph.Store(str(path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreBusy(f"the store at {path} is being written by another lineage process; wait for it to finish and try again") from None
+            raise StoreError(f"cannot open the store at {path}: {error}") from None
+
+    def query(self, sparql: str) -> QueryResult:
+        try:
+            solutions = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise StoreError(f"SPARQL syntax error: {error}") from None
+        variables = [variable.value for variable in solutions.variables]
+        rows = [{name: _term_value(solution[name]) for name in variables} for solution in solutions]
+        return QueryResult(variables, rows)
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self._store.query(sparql, use_default_graph_as_union=True))
+
+    def update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        try:
+            self._store.update(sparql)
+        except SyntaxError as error:
+            raise StoreError(f"SPARQL update syntax error: {error}") from None
+
+    def ntriples(self) -> str:
+        lines = set()
+        for quad in self._store:
+            lines.add(f"{quad.subject} {quad.predicate} {quad.object} .")
+        return "\n".join(sorted(lines)) + ("\n" if lines else "")
+
+    def nquads(self) -> str:
+        return self._store.dump(format=self._pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
+
+    def close(self) -> None:
+        if not self.read_only and self.location != "memory":
+            self._store.flush()
+        self._store = None
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server over HTTP: a query endpoint and an update endpoint."""
+
+    def __init__(self, query_url: str, update_url: str | None = None, allow_update: bool = True, timeout: float = 60.0):
+        self.location = query_url
+        self.query_url = query_url
+        self.update_url = update_url or _default_update_url(query_url)
+        self.allow_update = allow_update
+        self.timeout = timeout
+
+    def _post(self, url: str, body: str, content_type: str, accept: str) -> bytes:
+        request = urllib.request.Request(url, data=body.encode("utf-8"), method="POST", headers={"Content-Type": content_type, "Accept": accept})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (the user's own server)
+                return response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace")[:300]
+            raise StoreError(f"{url} answered {error.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise StoreError(f"cannot reach the SPARQL server at {url}: {getattr(error, 'reason', error)}") from None
+
+    def query(self, sparql: str) -> QueryResult:
+        data = json.loads(self._post(self.query_url, sparql, "application/sparql-query", "application/sparql-results+json"))
+        variables = data.get("head", {}).get("vars", [])
+        rows = [{name: binding.get(name, {}).get("value") for name in variables} for binding in data.get("results", {}).get("bindings", [])]
+        return QueryResult(variables, rows)
+
+    def ask(self, sparql: str) -> bool:
+        data = json.loads(self._post(self.query_url, sparql, "application/sparql-query", "application/sparql-results+json"))
+        return bool(data.get("boolean"))
+
+    def update(self, sparql: str) -> None:
+        if not self.allow_update:
+            raise StoreError("updates to a remote store need --allow-update")
+        self._post(self.update_url, sparql, "application/sparql-update", "*/*")
+
+    def ntriples(self) -> str:
+        body = self._post(self.query_url, "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", "application/sparql-query", "application/n-triples")
+        return body.decode("utf-8")
+
+    def nquads(self) -> str:
+        raise StoreError("N-Quads export from a remote store is not supported; export Turtle or N-Triples")
+
+
+def _default_update_url(query_url: str) -> str:
+    """Oxigraph and Fuseki answer updates at …/update beside …/query."""
+    if query_url.rstrip("/").endswith("/query"):
+        return query_url.rstrip("/")[: -len("query")] + "update"
+    return query_url.rstrip("/") + "/update" if not query_url.rstrip("/").endswith("/sparql") else query_url
+
+
+def open_store(spec: str | None = None, read_only: bool = False, update_url: str | None = None, allow_update: bool = True) -> Store:
+    """A store from ``--store`` / ``LINEAGE_STORE``: a directory, ``memory``, or an http(s) URL."""
+    spec = spec or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
+    if spec == "memory":
+        return OxigraphStore(None)
+    if spec.startswith(("http://", "https://")):
+        query_url = spec if spec.rstrip("/").endswith(("/query", "/sparql")) else spec.rstrip("/") + "/query"
+        return RemoteStore(query_url, update_url or os.environ.get("LINEAGE_UPDATE_URL"), allow_update=allow_update)
+    return OxigraphStore(spec, read_only=read_only)
+
+
+def describe_store(spec: str | None) -> str:
+    """Where a store spec points, for messages."""
+    return spec or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
