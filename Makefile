@@ -16,9 +16,10 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 
-# The main job on the bundled corpus: read every plan and print what it implements.
+# The main job on the bundled corpus: build the knowledge graph in the embedded store and describe it.
 demo: install
-	$(BIN)/lineage extract $(PLANS) --format table
+	$(BIN)/lineage ingest $(PLANS)
+	$(BIN)/lineage stats
 
 test: install-test
 	$(BIN)/python -m pytest

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpus.records import Mention, Reference
-from corpus.registry import registry, symbol_key
+from corpus.registry import parse_symbol, registry, symbol_key
 from corpus.structure import PartialDate
 from corpus.text import Text, ascii_key, fold_key
 
@@ -177,6 +177,11 @@ def _reference_from_group(group: _Group, text: Text, context: PlanContext, reg) 
     issuer, phrase_level, province = canonical_issuer(phrase, context)
     level = level or phrase_level
     issuer_code = first._.issuer_code
+    number = first._.number
+    if symbol and (issuer_code is None or number is None):
+        parts = parse_symbol(symbol)  # a colloquial name stands for a symbol never written out
+        if parts:
+            issuer_code, number = parts[2], parts[4]
     entry = reg.catalogue_entry(symbol) if symbol else None
     if entry is not None and dated is not None and dated.iso() != entry.date.isoformat() and dated.year != entry.year:
         entry = None  # same number, another document (Party numbering restarts each term)
@@ -210,7 +215,7 @@ def _reference_from_group(group: _Group, text: Text, context: PlanContext, reg) 
         issuer=issuer,
         level=level,
         subject=subject,
-        number=first._.number,
+        number=number,
         month=str(dated) if dated and not dated.iso() else None,
         province=province,
         resolved_by=resolved_by,
