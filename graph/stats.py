@@ -4,9 +4,11 @@ tasks, indicators, offices, triples."""
 from __future__ import annotations
 
 from ontology.store import Store
-from ontology.terms import ELI, LIN, SKOS
+from ontology.terms import ELI, LIN, PREDICATE_IRIS, SKOS
 
 __all__ = ["store_stats"]
+
+_RELATION_NAMES = {iri: name for name, iri in PREDICATE_IRIS.items()}
 
 
 def _count(store: Store, pattern: str) -> int:
@@ -32,12 +34,8 @@ def store_stats(store: Store) -> dict:
             for row in _grouped(store, "?type", f"?x a <{ELI}LegalResource> . OPTIONAL {{ ?x <{ELI}type_document> ?t . ?t <{SKOS}prefLabel> ?type }}")
         },
         "relations_by_type_and_method": [
-            {"relation": row["relation"], "method": row["method"], "count": int(row["n"])}
-            for row in _grouped(
-                store, "?relation ?method",
-                f"?x a <{LIN}Evidence> ; <{LIN}relation> ?p ; <{LIN}method> ?m . "
-                f"BIND(REPLACE(STR(?p), '^.*[#/]', '') AS ?relation) BIND(STRAFTER(STR(?m), 'method-') AS ?method)",
-            )
+            {"relation": _RELATION_NAMES.get(row["p"], row["p"]), "method": row["method"], "count": int(row["n"])}
+            for row in _grouped(store, "?p ?method", f"?x a <{LIN}Evidence> ; <{LIN}relation> ?p ; <{LIN}method> ?m . BIND(STRAFTER(STR(?m), 'method-') AS ?method)")
         ],
         "tasks": _count(store, f"?x a <{LIN}Task>"),
         "indicators": _count(store, f"?x a <{LIN}Indicator>"),
