@@ -8,8 +8,6 @@ import sys
 import click
 
 from corpus import __version__
-from corpus.extract import extract_text
-from corpus.pipeline import ExtractionTimeout
 from corpus.reader import DocumentError, find_documents, read_text
 from corpus.structure import parse_structure, render_outline, structure_to_dict
 from graph.render import format_table, render_plan_summary
@@ -73,6 +71,9 @@ def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> No
     lineage extract corpus/plans --format table
     lineage extract plan.docx --format json > plan.jsonl
     """
+    from corpus.extract import extract_text
+    from corpus.pipeline import ExtractionTimeout
+
     failures = 0
     for path in _documents_or_fail(paths):
         try:
