@@ -283,3 +283,210 @@ def stats(store_spec: str | None, update_url: str | None, output_format: str) ->
     click.echo(format_table(["type", "documents"], [[kind, str(count)] for kind, count in numbers["documents_by_type"].items()]))
     click.echo()
     click.echo(format_table(["relation", "method", "count"], [[row["relation"], row["method"], str(row["count"])] for row in numbers["relations_by_type_and_method"]]))
+
+
+# --- lineage queries ------------------------------------------------------------------
+
+def _projection(store_spec: str | None, update_url: str | None):
+    from graph.cache import load_projection
+
+    with _open(store_spec, update_url, read_only=True) as store:
+        try:
+            return load_projection(store)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def _format_option(function):
+    return click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+                        help="A table for people, or JSON / CSV for programs.")(function)
+
+
+def _emit(output_format: str, data, headers: list[str], rows: list[list]) -> None:
+    """Print `data` as JSON, or `rows` under `headers` as a table or CSV."""
+    import csv
+    import io
+
+    if output_format == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    elif output_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(format_table(headers, [["" if cell is None else str(cell) for cell in row] for row in rows], max_width=60))
+
+
+def _run_query(function, *args, **kwargs):
+    from graph.lookup import LookupError_
+
+    try:
+        return function(*args, **kwargs)
+    except (LookupError_, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+_implicit_option = click.option("--implicit/--explicit-only", "implicit", default=True, show_default=True,
+                                help="Include inferred links (topic, description, text reuse), or explicit citations only.")
+
+
+@main.command()
+@click.argument("policy")
+@store_options
+@click.option("--province", default=None, help="Only plans and tasks of this province.")
+@click.option("--commune", default=None, help="Only plans and tasks of this commune (diacritics optional).")
+@_implicit_option
+@click.option("--min-confidence", type=float, default=0.0, show_default=True)
+@_format_option
+def trace(policy, store_spec, update_url, province, commune, implicit, min_confidence, output_format):
+    """Every document and ward task that implements POLICY, directly or through other documents.
+
+    POLICY is forgiving: 57, "NQ 57", 57-nq/tw and "Nghị quyết 57" all find 57-NQ/TW.
+    """
+    from graph.queries import trace as run_trace
+
+    graph = _projection(store_spec, update_url)
+    result = _run_query(run_trace, graph, policy, province=province, commune=commune, explicit_only=not implicit, min_confidence=min_confidence)
+    rows = [
+        [item.get("level", "task") if item["kind"] != "task" else "task", item["label"], item.get("commune") or item.get("province") or "",
+         " > ".join(item["path"]), "; ".join(sorted({via["to"] for via in item["via"]})), "yes" if item["implicit"] else ""]
+        for item in result["items"]
+    ]
+    if output_format == "table":
+        head = result["policy"]
+        click.echo(f"{head['label']} ({head.get('date', 'undated')}): {len(result['items'])} implementing documents and tasks")
+    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred"], rows)
+
+
+@main.command()
+@click.argument("item")
+@store_options
+@_format_option
+def ancestry(item, store_spec, update_url, output_format):
+    """Every chain from a task or plan up to the documents it implements.
+
+    ITEM is a document ("86/KH-UBND"), or a task as "COMMUNE: SECTION" ("Tích Lương: 2.2.6 #1") or
+    "COMMUNE: ROW" for appendix task tables ("An Dương: 33").
+    """
+    from graph.queries import ancestry as run_ancestry
+
+    result = _run_query(run_ancestry, _projection(store_spec, update_url), item)
+    head = result["item"]
+    rows = [[position + 1, " > ".join(f"{step['label']}" for step in chain)] for position, chain in enumerate(result["chains"])]
+    if output_format == "table":
+        lead = ", ".join(head.get("lead", [])) or "no lead office"
+        click.echo(f"{head['label']} ({lead}): {head.get('text', '')[:100]}")
+    _emit(output_format, result, ["chain", "steps"], rows)
+
+
+@main.command()
+@store_options
+@_implicit_option
+@_format_option
+def coverage(store_spec, update_url, implicit, output_format):
+    """Communes × central policies: how many tasks of each commune implement each policy (explicit+inferred)."""
+    from graph.queries import coverage as run_coverage
+
+    result = _run_query(run_coverage, _projection(store_spec, update_url), explicit_only=not implicit)
+    headers = ["commune"] + result["policies"]
+    rows = []
+    for name in result["communes"]:
+        row = [name]
+        for policy in result["policies"]:
+            cell = result["cells"][name][policy]
+            row.append(f"{cell['explicit']}+{cell['implicit']}" if cell["implicit"] else (str(cell["explicit"]) if cell["explicit"] else "·"))
+        rows.append(row)
+    _emit(output_format, result, headers, rows)
+
+
+@main.command()
+@click.argument("policy")
+@store_options
+@_implicit_option
+@_format_option
+def gaps(policy, store_spec, update_url, implicit, output_format):
+    """Communes that do not implement POLICY although other communes of their province do."""
+    from graph.queries import gaps as run_gaps
+
+    result = _run_query(run_gaps, _projection(store_spec, update_url), policy, explicit_only=not implicit)
+    rows = [[row["province"], row["commune"], ", ".join(row["peers_implementing"])] for row in result["gaps"]]
+    _emit(output_format, result, ["province", "commune", "peers that implement it"], rows)
+
+
+@main.command()
+@click.argument("policy")
+@store_options
+@_implicit_option
+@_format_option
+def latency(policy, store_spec, update_url, implicit, output_format):
+    """Days from POLICY's date to each implementing document, per level and province; undated ones listed apart."""
+    from graph.queries import latency as run_latency
+
+    result = _run_query(run_latency, _projection(store_spec, update_url), policy, explicit_only=not implicit)
+    rows = [[row.get("level", ""), row["label"], row.get("commune") or row.get("province") or "", row["date"], row["days"]] for row in result["documents"]]
+    rows += [[row.get("level", ""), row["label"], row.get("commune") or row.get("province") or "", row.get("month") or "undated", "undated"] for row in result["undated"]]
+    _emit(output_format, result, ["level", "document", "where", "date", "days"], rows)
+    if output_format == "table" and result["groups"]:
+        click.echo()
+        click.echo(format_table(["level", "province", "documents", "first", "median", "last"],
+                                [[group["level"], group["province"] or "", str(group["documents"]), str(group["first"]), str(group["median"]), str(group["last"])] for group in result["groups"]]))
+
+
+@main.command()
+@store_options
+@click.option("--policy", default=None, help="Only the tasks that implement this policy.")
+@click.option("--commune", default=None)
+@_format_option
+def offices(store_spec, update_url, policy, commune, output_format):
+    """Lead and partner workload of each office, per commune."""
+    from graph.queries import offices as run_offices
+
+    result = _run_query(run_offices, _projection(store_spec, update_url), policy=policy, commune=commune)
+    _emit(output_format, result, ["commune", "office", "lead", "partner"], [[row["commune"], row["office"], row["lead"], row["partner"]] for row in result])
+
+
+@main.command()
+@click.argument("query", required=False)
+@store_options
+@_format_option
+def indicators(query, store_spec, update_url, output_format):
+    """One indicator compared across communes (QUERY without diacritics is fine: "bao hiem y te")."""
+    from graph.queries import indicators as run_indicators
+
+    result = _run_query(run_indicators, _projection(store_spec, update_url), query)
+    comparators = {">=": "≥", "<=": "≤", "=": "", None: ""}
+    rows = [[row["indicator"], row["commune"], row["province"], f"{comparators.get(row['comparator'], row['comparator'] or '')}{row['target'] if row['target'] is not None else '—'}", row["unit"] or "", row["name"]] for row in result]
+    _emit(output_format, result, ["indicator", "commune", "province", "target", "unit", "as written"], rows)
+
+
+@main.command()
+@store_options
+@click.option("--implements", "policy", default=None, help="Only tasks that implement this policy (directly or through other documents).")
+@click.option("--commune", default=None)
+@click.option("--lead", default=None, help="Only tasks led by an office whose name contains this.")
+@_format_option
+def tasks(store_spec, update_url, policy, commune, lead, output_format):
+    """Ward and commune tasks with their lead and partner offices."""
+    from graph.queries import tasks as run_tasks
+
+    result = _run_query(run_tasks, _projection(store_spec, update_url), implements=policy, commune=commune, lead=lead)
+    rows = [[item.get("commune", ""), item.get("section", ""), item.get("number", ""), ", ".join(item.get("lead", [])), item.get("text", "")] for item in result]
+    _emit(output_format, result, ["commune", "section", "#", "lead", "task"], rows)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@store_options
+@_format_option
+def path(source, target, store_spec, update_url, output_format):
+    """The shortest chain between two documents or tasks."""
+    from graph.queries import path as run_path
+
+    result = _run_query(run_path, _projection(store_spec, update_url), source, target)
+    if not result:
+        raise click.ClickException(f"no path between {source} and {target}")
+    rows = [[step.get("edge", {}).get("relation", ""), step["label"], step.get("kind", "")] for step in result]
+    _emit(output_format, result, ["relation", "item", "kind"], rows)

@@ -1,0 +1,144 @@
+"""Forgiving look-up of what a researcher types: "57", "NQ 57", "57-nq/tw", "Nghị quyết 57"
+all find 57-NQ/TW; "Tan Hung" finds Tân Hưng.  An ambiguous name is an error that
+lists the candidates; it is never resolved by a guess."""
+
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+
+from corpus.registry import registry
+from corpus.text import ascii_key, fold_key
+
+__all__ = ["LookupError_", "AmbiguousName", "NotFound", "find_document", "find_commune", "find_item", "tokens"]
+
+
+class LookupError_(Exception):
+    """A name that does not designate exactly one thing."""
+
+
+class NotFound(LookupError_):
+    pass
+
+
+class AmbiguousName(LookupError_):
+    def __init__(self, text: str, candidates: list[str]):
+        self.candidates = candidates
+        super().__init__(f"'{text}' is ambiguous: " + "; ".join(candidates[:12]) + (" …" if len(candidates) > 12 else ""))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case ASCII tokens, with document type names turned into their codes.
+
+    >>> tokens("Nghị quyết số 57-NQ/TW")
+    ['nq', '57', 'nq', 'tw']
+    """
+    key = ascii_key(text)
+    for doc_type in sorted(registry().doc_types, key=lambda item: len(item.name), reverse=True):
+        key = re.sub(rf"(?<![a-z]){re.escape(ascii_key(doc_type.name))}(?![a-z])", ascii_key(doc_type.code), key)
+    return [token for token in re.split(r"[^a-z0-9]+", key) if token and token != "so"]
+
+
+def _documents(graph: nx.MultiDiGraph):
+    for node, attributes in graph.nodes(data=True):
+        if attributes.get("kind") in ("plan", "document"):
+            yield node, attributes
+
+
+def find_document(graph: nx.MultiDiGraph, text: str) -> str:
+    """The one document `text` designates (its IRI, symbol, name or a forgiving spelling of them)."""
+    if text in graph and graph.nodes[text].get("kind") in ("plan", "document"):
+        return text
+    alias = next((symbol for name, symbol in registry().aliases if fold_key(name) == fold_key(text.strip())), None)
+    wanted = tokens(alias or text)
+    if not wanted:
+        raise NotFound(f"nothing to look for in '{text}'")
+    exact, partial = [], []
+    for node, attributes in _documents(graph):
+        for value in (attributes.get("symbol"), attributes.get("name"), attributes.get("title")):
+            if not value:
+                continue
+            have = tokens(value)
+            if have == wanted or "".join(have) == "".join(wanted):
+                exact.append(node)
+                break
+            if attributes.get("symbol") == value and set(wanted) <= set(have) and any(token.isdigit() for token in wanted) and have[0] in wanted:
+                partial.append(node)
+                break
+            if attributes.get("symbol") != value and len(wanted) >= 3 and " ".join(wanted) in " ".join(have):
+                partial.append(node)
+                break
+    candidates = exact or partial
+    return _one(graph, text, candidates)
+
+
+def _one(graph: nx.MultiDiGraph, text: str, candidates: list[str]) -> str:
+    candidates = list(dict.fromkeys(candidates))
+    if not candidates:
+        raise NotFound(f"no document matches '{text}'")
+    if len(candidates) == 1:
+        return candidates[0]
+    central = [node for node in candidates if graph.nodes[node].get("level") == "central"]
+    if len(central) == 1 and not any(token in ("ubnd", "hdnd", "du", "tu") for token in tokens(text)):
+        return central[0]
+    raise AmbiguousName(text, sorted(_describe(graph, node) for node in candidates))
+
+
+def _describe(graph: nx.MultiDiGraph, node: str) -> str:
+    attributes = graph.nodes[node]
+    where = attributes.get("commune") or attributes.get("province") or attributes.get("level") or ""
+    return f"{attributes.get('label')} ({where}{', ' + attributes['date'] if attributes.get('date') else ''})".replace(" ()", "")
+
+
+def communes(graph: nx.MultiDiGraph) -> dict[str, str | None]:
+    """Every commune with a plan in the graph, and its province."""
+    found: dict[str, str | None] = {}
+    for _, attributes in graph.nodes(data=True):
+        if attributes.get("kind") == "plan" and attributes.get("commune"):
+            found.setdefault(attributes["commune"], attributes.get("province"))
+    return found
+
+
+def find_commune(graph: nx.MultiDiGraph, text: str) -> str:
+    """A commune by name, with or without diacritics ("Tan Hung" finds Tân Hưng)."""
+    wanted = ascii_key(re.sub(r"^(?:phường|xã|đặc khu|phuong|xa)\s+", "", text.strip(), flags=re.IGNORECASE))
+    names = list(communes(graph))
+    exact = [name for name in names if ascii_key(name) == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [name for name in names if wanted in ascii_key(name)]
+    if len(partial) == 1:
+        return partial[0]
+    if not exact and not partial:
+        raise NotFound(f"no commune named '{text}' has a plan in the graph")
+    raise AmbiguousName(text, sorted(exact or partial))
+
+
+def find_item(graph: nx.MultiDiGraph, text: str) -> str:
+    """A task ("An Dương: 33", "Tích Lương: 2.2.6"), a plan or a document."""
+    if text in graph:
+        return text
+    if ":" in text:
+        commune_text, wanted = (part.strip() for part in text.split(":", 1))
+        section, _, number = (part.strip() for part in wanted.partition("#"))
+        commune = find_commune(graph, commune_text)
+        tasks = [
+            node for node, attributes in graph.nodes(data=True)
+            if attributes.get("kind") == "task" and attributes.get("commune") == commune
+            and _task_matches(attributes, section, number)
+        ]
+        if not tasks:
+            raise NotFound(f"no task '{section}' in {commune}'s plans")
+        if len(tasks) == 1:
+            return tasks[0]
+        raise AmbiguousName(text, sorted(f"{graph.nodes[node]['label']}: {graph.nodes[node].get('text', '')[:60]}" for node in tasks))
+    return find_document(graph, text)
+
+
+def _task_matches(attributes: dict, section: str, number: str) -> bool:
+    """"33" is row 33 of an appendix table; "2.2.6" is a section (its paragraphs numbered #1, #2 …)."""
+    task_section = attributes.get("section", "")
+    if not number and task_section.startswith(("PHỤ LỤC", "Phụ lục")) and attributes.get("number") == section:
+        return True
+    return (task_section == section or task_section.endswith("." + section)) and (not number or attributes.get("number") == number)

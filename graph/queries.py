@@ -1,0 +1,431 @@
+"""Lineage queries: plain functions that take the projection and return plain data.
+
+Edges point from the implementing document (or task) to what it implements, so a
+policy's cascade is everything that reaches it against the arrows.  Lineage runs
+through ``implements``, ``continues``, ``amends`` and ``based_on``; ``cites`` is a
+mention, not lineage.  Methods other than ``explicit`` (``catalogue``, ``alias``)
+are facts from the reference catalogue; implicit methods (``topic``,
+``description``, ``reuse``) are inferred links, counted apart and hidden by
+``explicit_only``.
+
+Every example below runs on a toy cascade:
+
+>>> graph = example_graph()
+>>> sorted(item["label"] for item in trace(graph, "57-NQ/TW")["items"])
+['155/KH-UBND', '4/KH-UBND', '71/NQ-CP', 'Tích Lương 2.2.6 #1']
+>>> [item["tasks"] for item in trace(graph, "57-NQ/TW")["items"] if item["kind"] == "plan"]
+[['Tích Lương 2.2.6 #1']]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from datetime import date
+from statistics import median
+
+import networkx as nx
+
+from corpus.text import fold_key
+from graph.lookup import communes, find_commune, find_document, find_item
+
+__all__ = [
+    "LINEAGE", "IMPLICIT_METHODS", "example_graph", "trace", "ancestry", "coverage", "gaps", "latency",
+    "offices", "indicators", "tasks", "path", "neighbors", "graph_stats", "summary",
+]
+
+LINEAGE = frozenset({"implements", "continues", "amends", "based_on"})
+IMPLICIT_METHODS = frozenset({"topic", "description", "reuse"})
+_LEVEL_ORDER = ("central", "province", "district", "commune", "task")
+
+
+def example_graph() -> nx.MultiDiGraph:
+    """A toy cascade: 57-NQ/TW ← 71/NQ-CP ← 155/KH-UBND (Thái Nguyên) ← a ward plan and its task."""
+    graph = nx.MultiDiGraph()
+    graph.add_node("nq57", kind="document", label="57-NQ/TW", symbol="57-NQ/TW", level="central", date="2024-12-22")
+    graph.add_node("nq71", kind="document", label="71/NQ-CP", symbol="71/NQ-CP", level="central", date="2025-04-01")
+    graph.add_node("kh155", kind="document", label="155/KH-UBND", symbol="155/KH-UBND", level="province", province="Thái Nguyên", date="2025-06-23")
+    graph.add_node("plan", kind="plan", label="4/KH-UBND", symbol="4/KH-UBND", level="commune", commune="Tích Lương", province="Thái Nguyên", date="2026-01-05")
+    graph.add_node("plan2", kind="plan", label="Kế hoạch Phan Đình Phùng", name="Kế hoạch", level="commune", commune="Phan Đình Phùng", province="Thái Nguyên")
+    graph.add_node("task", kind="task", label="Tích Lương 2.2.6 #1", section="2.2.6", number="1", commune="Tích Lương", province="Thái Nguyên",
+                   plan="plan", lead=["Phòng Văn hóa - Xã hội"], partners=["Công an phường"], text="Triển khai Kế hoạch số 155/KH-UBND")
+    evidence = {"method": "explicit", "confidence": 1.0, "sentence": "…", "source": "plan.txt"}
+    graph.add_edge("nq71", "nq57", relation="implements", **evidence)
+    graph.add_edge("kh155", "nq71", relation="implements", **evidence)
+    graph.add_edge("plan", "kh155", relation="cites", **evidence)
+    graph.add_edge("task", "kh155", relation="implements", **evidence)
+    graph.add_edge("task", "plan", relation="part_of")
+    graph.add_edge("plan", "nq57", relation="implements", **evidence)
+    return graph
+
+
+def _edge_allowed(data: dict, explicit_only: bool, min_confidence: float) -> bool:
+    if data.get("relation") not in LINEAGE:
+        return False
+    if explicit_only and data.get("method") in IMPLICIT_METHODS:
+        return False
+    return float(data.get("confidence", 1.0)) >= min_confidence
+
+
+def summary(graph: nx.MultiDiGraph, node: str) -> dict:
+    """What a person needs to recognise a node."""
+    attributes = graph.nodes[node]
+    keys = ("kind", "label", "symbol", "name", "level", "date", "month", "commune", "province", "section", "number", "lead", "partners", "text", "plan_label")
+    found = {"id": node}
+    found.update({key: attributes[key] for key in keys if attributes.get(key) not in (None, "", [])})
+    return found
+
+
+def _edge_summary(graph: nx.MultiDiGraph, source: str, target: str, data: dict) -> dict:
+    return {
+        "from": graph.nodes[source].get("label"), "to": graph.nodes[target].get("label"), "relation": data.get("relation"),
+        "method": data.get("method", "explicit"), "confidence": data.get("confidence", 1.0),
+        "evidence": {"sentence": data.get("sentence", ""), "source": data.get("source", ""), "id": data.get("evidence")},
+    }
+
+
+def _level(attributes: dict) -> str:
+    if attributes.get("kind") == "task":
+        return "task"
+    return attributes.get("level") or "unknown"
+
+
+def _reach(graph: nx.MultiDiGraph, policy: str, explicit_only: bool, min_confidence: float) -> dict[str, tuple[str, dict]]:
+    """Everything that implements `policy`, with the edge by which each was first reached.
+
+    A plan whose task implements the policy implements it too, through that task: it
+    is reached by the same edge as its first such task.
+    """
+    parents: dict[str, tuple[str, dict]] = {}
+    queue = deque([policy])
+    while queue:
+        current = queue.popleft()
+        for source, _, data in graph.in_edges(current, data=True):
+            if source == policy or source in parents or not _edge_allowed(data, explicit_only, min_confidence):
+                continue
+            parents[source] = (current, data)
+            queue.append(source)
+    for node in list(parents):
+        plan = graph.nodes[node].get("plan") if graph.nodes[node].get("kind") == "task" else None
+        if plan and plan != policy and plan not in parents and plan in graph:
+            parents[plan] = parents[node]
+    return parents
+
+
+def _path_to(parents: dict[str, tuple[str, dict]], node: str, policy: str) -> list[str]:
+    chain = [node]
+    while chain[-1] != policy:
+        chain.append(parents[chain[-1]][0])
+    return list(reversed(chain))
+
+
+def _implicit_path(parents: dict[str, tuple[str, dict]], node: str, policy: str) -> bool:
+    while node != policy:
+        node, data = parents[node]
+        if data.get("method") in IMPLICIT_METHODS:
+            return True
+    return False
+
+
+def _within(attributes: dict, province: str | None, commune: str | None) -> bool:
+    if commune and attributes.get("kind") in ("plan", "task") and attributes.get("commune") != commune:
+        return False
+    if commune and attributes.get("level") == "commune" and attributes.get("kind") == "document" and attributes.get("commune") not in (None, commune):
+        return False
+    if province and attributes.get("province") not in (None, province) and attributes.get("level") != "central":
+        return False
+    if province and attributes.get("kind") in ("plan", "task") and attributes.get("province") != province:
+        return False
+    return True
+
+
+def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, commune: str | None = None,
+          explicit_only: bool = False, min_confidence: float = 0.0) -> dict:
+    """Every document and ward task that implements `policy`, directly or through others.
+
+    Items are ordered by level (central, province, commune, tasks); each has the
+    path from the policy down to it and the evidence of each lineage edge it has
+    towards the policy's cascade.
+
+    >>> result = trace(example_graph(), "57", commune="Tích Lương")
+    >>> [(item["label"], item["path"]) for item in result["items"] if item["kind"] == "task"]
+    [('Tích Lương 2.2.6 #1', ['57-NQ/TW', '71/NQ-CP', '155/KH-UBND', 'Tích Lương 2.2.6 #1'])]
+    """
+    node = find_document(graph, policy)
+    if commune:
+        commune = find_commune(graph, commune)
+    parents = _reach(graph, node, explicit_only, min_confidence)
+    members = set(parents) | {node}
+    items = []
+    for reached in parents:
+        attributes = graph.nodes[reached]
+        if not _within(attributes, province, commune):
+            continue
+        item = summary(graph, reached)
+        item["path"] = [graph.nodes[step]["label"] for step in _path_to(parents, reached, node)]
+        item["implicit"] = _implicit_path(parents, reached, node)
+        item["via"] = [
+            _edge_summary(graph, reached, target, data)
+            for _, target, data in graph.out_edges(reached, data=True)
+            if target in members and _edge_allowed(data, explicit_only, min_confidence)
+        ]
+        if attributes.get("kind") == "plan":
+            item["tasks"] = sorted(graph.nodes[task]["label"] for task in parents if graph.nodes[task].get("plan") == reached)
+        items.append(item)
+    items.sort(key=lambda item: (_LEVEL_ORDER.index(_level(graph.nodes[item["id"]])) if _level(graph.nodes[item["id"]]) in _LEVEL_ORDER else 9, len(item["path"]), item["label"]))
+    by_level: dict[str, list[str]] = defaultdict(list)
+    for item in items:
+        by_level[_level(graph.nodes[item["id"]])].append(item["label"])
+    return {"policy": summary(graph, node), "items": items, "by_level": dict(by_level)}
+
+
+def ancestry(graph: nx.MultiDiGraph, item: str, max_depth: int = 12) -> dict:
+    """From a task or a plan, every chain of lineage edges up to where the chain ends.
+
+    >>> chains = ancestry(example_graph(), "Tích Lương: 2.2.6")["chains"]
+    >>> [[step["label"] for step in chain] for chain in chains]
+    [['Tích Lương 2.2.6 #1', '155/KH-UBND', '71/NQ-CP', '57-NQ/TW']]
+    """
+    start = find_item(graph, item)
+    chains: list[list[dict]] = []
+
+    def walk(node: str, chain: list[dict], seen: set[str]) -> None:
+        steps = [(target, data) for _, target, data in graph.out_edges(node, data=True) if data.get("relation") in LINEAGE and target not in seen]
+        if not steps or len(chain) > max_depth:
+            chains.append(chain)
+            return
+        for target, data in steps:
+            step = summary(graph, target)
+            step["edge"] = _edge_summary(graph, node, target, data)
+            walk(target, chain + [step], seen | {target})
+
+    walk(start, [summary(graph, start)], {start})
+    chains.sort(key=lambda chain: (-len(chain), [step["label"] for step in chain]))
+    return {"item": summary(graph, start), "chains": [chain for chain in chains if len(chain) > 1]}
+
+
+def _central_policies(graph: nx.MultiDiGraph) -> list[str]:
+    return sorted(
+        (node for node, attributes in graph.nodes(data=True)
+         if attributes.get("kind") == "document" and attributes.get("level") == "central"
+         and any(data.get("relation") in LINEAGE for _, _, data in graph.in_edges(node, data=True))),
+        key=lambda node: graph.nodes[node]["label"],
+    )
+
+
+def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
+    """Communes × central policies: how many of each commune's tasks implement each policy.
+
+    >>> coverage(example_graph())["cells"]["Tích Lương"]["57-NQ/TW"]
+    {'explicit': 1, 'implicit': 0}
+    """
+    names = sorted(communes(graph))
+    policies = _central_policies(graph)
+    cells: dict[str, dict[str, dict[str, int]]] = {name: {} for name in names}
+    for policy in policies:
+        parents = _reach(graph, policy, explicit_only, 0.0)
+        label = graph.nodes[policy]["label"]
+        for name in names:
+            cells[name][label] = {"explicit": 0, "implicit": 0}
+        for node in parents:
+            attributes = graph.nodes[node]
+            if attributes.get("kind") != "task" or attributes.get("commune") not in cells:
+                continue
+            cells[attributes["commune"]][label]["implicit" if _implicit_path(parents, node, policy) else "explicit"] += 1
+    implemented = [label for label in (graph.nodes[policy]["label"] for policy in policies) if any(sum(cells[name][label].values()) for name in names)]
+    cells = {name: {label: cells[name][label] for label in implemented} for name in names}
+    return {"communes": names, "policies": implemented, "cells": cells}
+
+
+def _implementing_communes(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> set[str]:
+    parents = _reach(graph, policy, explicit_only, 0.0)
+    return {graph.nodes[node]["commune"] for node in parents if graph.nodes[node].get("kind") in ("plan", "task") and graph.nodes[node].get("commune")}
+
+
+def gaps(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> dict:
+    """Communes that do not implement `policy` although others of their province do.
+
+    >>> gaps(example_graph(), "57-NQ/TW")["gaps"]
+    [{'commune': 'Phan Đình Phùng', 'province': 'Thái Nguyên', 'peers_implementing': ['Tích Lương']}]
+    """
+    node = find_document(graph, policy)
+    implementing = _implementing_communes(graph, node, explicit_only)
+    by_province: dict[str | None, list[str]] = defaultdict(list)
+    for name, province in communes(graph).items():
+        by_province[province].append(name)
+    found = []
+    for province, names in sorted(by_province.items(), key=lambda pair: pair[0] or ""):
+        peers = sorted(name for name in names if name in implementing)
+        if not peers:
+            continue
+        found.extend({"commune": name, "province": province, "peers_implementing": peers} for name in sorted(names) if name not in implementing)
+    return {"policy": summary(graph, node), "gaps": found}
+
+
+def latency(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> dict:
+    """Days from the policy's date to each implementing document's date, per level and province.
+
+    Undated documents are listed as undated, never given a guessed date.
+
+    >>> result = latency(example_graph(), "57-NQ/TW")
+    >>> [(row["label"], row["days"]) for row in result["documents"]]
+    [('71/NQ-CP', 100), ('155/KH-UBND', 183), ('4/KH-UBND', 379)]
+    >>> [row["label"] for row in result["undated"]]
+    []
+    """
+    node = find_document(graph, policy)
+    start = graph.nodes[node].get("date")
+    if not start:
+        raise ValueError(f"{graph.nodes[node]['label']} has no known date; latency cannot be measured from it")
+    origin = date.fromisoformat(start)
+    parents = _reach(graph, node, explicit_only, 0.0)
+    rows, undated = [], []
+    for reached in parents:
+        attributes = graph.nodes[reached]
+        if attributes.get("kind") not in ("plan", "document"):
+            continue
+        row = summary(graph, reached)
+        row["path"] = [graph.nodes[step]["label"] for step in _path_to(parents, reached, node)]
+        if attributes.get("date"):
+            row["days"] = (date.fromisoformat(attributes["date"]) - origin).days
+            rows.append(row)
+        else:
+            undated.append(row)
+    rows.sort(key=lambda row: (row["days"], row["label"]))
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for row in rows:
+        groups[(row.get("level", "unknown"), row.get("province") or "")].append(row["days"])
+    per_group = [
+        {"level": level, "province": province or None, "documents": len(days), "first": min(days), "median": median(days), "last": max(days)}
+        for (level, province), days in sorted(groups.items(), key=lambda pair: (_LEVEL_ORDER.index(pair[0][0]) if pair[0][0] in _LEVEL_ORDER else 9, pair[0][1]))
+    ]
+    return {"policy": summary(graph, node), "documents": rows, "undated": sorted(undated, key=lambda row: row["label"]), "groups": per_group}
+
+
+def _tasks_of(graph: nx.MultiDiGraph, policy: str | None, explicit_only: bool = False) -> list[str]:
+    if policy is None:
+        return [node for node, attributes in graph.nodes(data=True) if attributes.get("kind") == "task"]
+    parents = _reach(graph, find_document(graph, policy), explicit_only, 0.0)
+    return [node for node in parents if graph.nodes[node].get("kind") == "task"]
+
+
+def offices(graph: nx.MultiDiGraph, policy: str | None = None, commune: str | None = None) -> list[dict]:
+    """Lead and partner workload per commune and office, optionally for one policy's tasks.
+
+    >>> offices(example_graph())
+    [{'commune': 'Tích Lương', 'office': 'Công an phường', 'lead': 0, 'partner': 1}, {'commune': 'Tích Lương', 'office': 'Phòng Văn hóa - Xã hội', 'lead': 1, 'partner': 0}]
+    """
+    if commune:
+        commune = find_commune(graph, commune)
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"lead": 0, "partner": 0})
+    for node in _tasks_of(graph, policy):
+        attributes = graph.nodes[node]
+        if commune and attributes.get("commune") != commune:
+            continue
+        for role, key in (("lead", "lead"), ("partner", "partners")):
+            for office in attributes.get(key, []):
+                counts[(attributes.get("commune", "?"), office)][role] += 1
+    return [{"commune": place, "office": office, **numbers} for (place, office), numbers in sorted(counts.items())]
+
+
+# Words that vary between wards without changing what an indicator measures.
+_FILLERS = ("người dân", "dân số", "người", "trên địa bàn", "toàn dân", "đạt", "của", "phường", "xã")
+
+
+def harmonized_name(name: str) -> str:
+    """One key for indicator names that differ only in wording.
+
+    >>> harmonized_name("Tỷ lệ người dân tham gia bảo hiểm y tế") == harmonized_name("Tỷ lệ tham gia bảo hiểm y tế")
+    True
+    """
+    key = fold_key(name)
+    for filler in _FILLERS:
+        key = key.replace(f" {filler} ", " ")
+    return " ".join(key.split())
+
+
+def indicators(graph: nx.MultiDiGraph, query: str | None = None) -> list[dict]:
+    """Indicators compared across communes; `query` is matched without diacritics or case.
+
+    Rows are grouped by harmonized name, then commune.
+    """
+    from corpus.text import ascii_key
+
+    wanted = ascii_key(query) if query else None
+    rows = []
+    for node, attributes in graph.nodes(data=True):
+        if attributes.get("kind") != "indicator":
+            continue
+        name = attributes.get("label", "")
+        if wanted and wanted not in ascii_key(name):
+            continue
+        rows.append({
+            "indicator": harmonized_name(name), "name": name, "commune": attributes.get("commune"), "province": attributes.get("province"),
+            "target": float(attributes["target"]) if attributes.get("target") is not None else None,
+            "unit": attributes.get("unit"), "comparator": attributes.get("comparator"), "year": attributes.get("year"), "plan": attributes.get("plan_label"),
+        })
+    unique = {(row["indicator"], row["commune"], row["target"], row["comparator"], row["unit"]): row for row in rows}
+    return sorted(unique.values(), key=lambda row: (row["indicator"], row["commune"] or "", row["target"] or 0))
+
+
+def tasks(graph: nx.MultiDiGraph, implements: str | None = None, commune: str | None = None, lead: str | None = None) -> list[dict]:
+    """Tasks, filtered by a policy they implement (directly or through others), commune and lead office."""
+    if commune:
+        commune = find_commune(graph, commune)
+    wanted_lead = fold_key(lead) if lead else None
+    found = []
+    for node in _tasks_of(graph, implements):
+        attributes = graph.nodes[node]
+        if commune and attributes.get("commune") != commune:
+            continue
+        if wanted_lead and not any(wanted_lead in fold_key(office) for office in attributes.get("lead", [])):
+            continue
+        found.append(summary(graph, node))
+    return sorted(found, key=lambda item: (item.get("commune", ""), item.get("section", ""), int(item["number"]) if str(item.get("number", "")).isdigit() else 0))
+
+
+def path(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict]:
+    """The shortest chain between two items: along lineage edges if one leads to the other, else any edges.
+
+    >>> [step["label"] for step in path(example_graph(), "155/KH-UBND", "57-NQ/TW")]
+    ['155/KH-UBND', '71/NQ-CP', '57-NQ/TW']
+    """
+    start, end = find_item(graph, source), find_item(graph, target)
+    lineage = nx.DiGraph((u, v) for u, v, data in graph.edges(data=True) if data.get("relation") in LINEAGE)
+    for first, second in ((start, end), (end, start)):
+        if first in lineage and second in lineage and nx.has_path(lineage, first, second):
+            nodes = nx.shortest_path(lineage, first, second)
+            break
+    else:
+        undirected = nx.Graph(graph.to_undirected(as_view=True))
+        try:
+            nodes = nx.shortest_path(undirected, start, end)
+        except nx.NetworkXNoPath:
+            return []
+    steps = []
+    for position, node in enumerate(nodes):
+        step = summary(graph, node)
+        if position:
+            previous = nodes[position - 1]
+            data = next(iter((graph.get_edge_data(previous, node) or graph.get_edge_data(node, previous) or {None: {}}).values()))
+            step["edge"] = {"relation": data.get("relation"), "method": data.get("method"), "sentence": data.get("sentence")}
+        steps.append(step)
+    return steps
+
+
+def neighbors(graph: nx.MultiDiGraph, item: str) -> dict:
+    """Everything one step away, in and out, with the relation."""
+    node = find_item(graph, item)
+    out = [{"relation": data.get("relation"), **summary(graph, target)} for _, target, data in graph.out_edges(node, data=True)]
+    into = [{"relation": data.get("relation"), **summary(graph, source)} for source, _, data in graph.in_edges(node, data=True)]
+    return {"item": summary(graph, node), "out": out, "in": into}
+
+
+def graph_stats(graph: nx.MultiDiGraph) -> dict:
+    """Nodes by kind and edges by relation and method."""
+    kinds: dict[str, int] = defaultdict(int)
+    for _, attributes in graph.nodes(data=True):
+        kinds[attributes.get("kind", "?")] += 1
+    relations: dict[str, int] = defaultdict(int)
+    for _, _, data in graph.edges(data=True):
+        relations[f"{data.get('relation')}/{data.get('method', '-')}"] += 1
+    return {"nodes": dict(sorted(kinds.items())), "edges": dict(sorted(relations.items())), "communes": len(communes(graph))}
