@@ -30,13 +30,17 @@ def _rdf(store: Store, output_format: str) -> str:
     return graph.serialize(format="turtle")
 
 
+def _plain_values(attributes: dict) -> dict:
+    return {key: "; ".join(value) if isinstance(value, list) else value for key, value in attributes.items() if value not in (None, [])}
+
+
 def _plain(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """GraphML and GEXF take strings and numbers only: drop what is unknown."""
+    """GraphML and GEXF take strings and numbers only: lists are joined, unknowns dropped."""
     plain = nx.MultiDiGraph()
     for node, attributes in graph.nodes(data=True):
-        plain.add_node(node, **{key: value for key, value in attributes.items() if value is not None})
+        plain.add_node(node, **_plain_values(attributes))
     for source, target, key, attributes in graph.edges(keys=True, data=True):
-        plain.add_edge(source, target, key=key, **{name: value for name, value in attributes.items() if value is not None})
+        plain.add_edge(source, target, key=key, **_plain_values(attributes))
     return plain
 
 

@@ -8,7 +8,7 @@ import re
 
 import networkx as nx
 
-from corpus.registry import registry
+from corpus.registry import official_symbol, registry, symbol_key
 from corpus.text import ascii_key, fold_key
 
 __all__ = ["LookupError_", "AmbiguousName", "NotFound", "find_document", "find_commune", "find_item", "tokens"]
@@ -50,6 +50,12 @@ def find_document(graph: nx.MultiDiGraph, text: str) -> str:
     """The one document `text` designates (its IRI, symbol, name or a forgiving spelling of them)."""
     if text in graph and graph.nodes[text].get("kind") in ("plan", "document"):
         return text
+    written = registry().patterns["symbol"].search(text)
+    if written:
+        official = official_symbol(written)[0]
+        exact = [node for node, attributes in _documents(graph) if attributes.get("symbol") and symbol_key(attributes["symbol"]) == symbol_key(official)]
+        if exact:
+            return _one(graph, text, exact)
     alias = next((symbol for name, symbol in registry().aliases if fold_key(name) == fold_key(text.strip())), None)
     wanted = tokens(alias or text)
     if not wanted:

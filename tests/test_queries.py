@@ -1,0 +1,185 @@
+"""Lineage queries on the bundled corpus, with answers worked out by hand from the plans."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import plan_path
+from graph.cache import cache_path, load_projection
+from graph.cli import main
+from graph.lookup import AmbiguousName, find_commune, find_document
+from graph import queries
+from ontology.store import open_store
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, plans_dir):
+    store = tmp_path_factory.mktemp("queries") / "store"
+    result = CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    return store
+
+
+@pytest.fixture(scope="module")
+def graph(store_dir):
+    with open_store(str(store_dir), read_only=True) as store:
+        return load_projection(store)
+
+
+def run(store_dir, *args):
+    return CliRunner().invoke(main, [*args, "--store", str(store_dir)])
+
+
+def _items(result, kind=None):
+    return [item for item in result["items"] if kind is None or item["kind"] == kind]
+
+
+@pytest.mark.parametrize("written", ["57", "NQ 57", "57-nq/tw", "Nghị quyết 57", "Nghị quyết số 57-NQ/TW"])
+def test_forgiving_lookup_of_a_policy(graph, written):
+    assert graph.nodes[find_document(graph, written)]["label"] == "57-NQ/TW"
+
+
+def test_an_ambiguous_number_lists_the_candidates(graph):
+    with pytest.raises(AmbiguousName) as caught:
+        find_document(graph, "71")
+    assert "71-NQ/TW" in str(caught.value) and "71/NQ-CP" in str(caught.value)
+
+
+def test_commune_names_without_diacritics(graph):
+    assert find_commune(graph, "Tan Hung") == "Tân Hưng"
+    assert find_commune(graph, "phuong an duong") == "An Dương"
+
+
+def test_trace_57_reaches_tich_luong_through_the_provincial_plan(graph):
+    result = queries.trace(graph, "57-NQ/TW")
+    (task,) = [item for item in _items(result, "task") if item["commune"] == "Tích Lương"]
+    assert task["section"].endswith("2.2.6")
+    via = {edge["to"]: edge for edge in task["via"]}
+    assert {"155/KH-UBND", "71/NQ-CP"} <= set(via)
+    assert "155/KH-UBND" in via["155/KH-UBND"]["evidence"]["sentence"]
+    (provincial,) = [item for item in result["items"] if item["label"] == "155/KH-UBND"]
+    assert provincial["path"] == ["57-NQ/TW", "71/NQ-CP", "155/KH-UBND"]
+    sections = {(item["commune"], item["section"]) for item in _items(result, "task")}
+    assert ("Nam Hồng Lĩnh", "III.6") in sections
+    assert any(commune == "An Dương" and section.endswith("2.6") for commune, section in sections)
+    assert result["by_level"]["central"][0] in ("02-KH/BCĐTW", "03/NQ-CP", "71/NQ-CP")
+
+
+def test_trace_66_reaches_an_duong_through_the_city_documents(graph):
+    result = queries.trace(graph, "66")
+    an_duong = [item for item in _items(result, "task") if item["commune"] == "An Dương"]
+    assert {"06-CTr/TU", "272/KH-UBND", "140/NQ-CP"} <= {edge["to"] for item in an_duong for edge in item["via"]}
+    assert any(item["commune"] == "Tân Hưng" and item["section"] == "III.2.2.c" for item in _items(result, "task"))
+
+
+def test_trace_filters(graph):
+    only = queries.trace(graph, "57-NQ/TW", commune="Tan Hung")
+    assert {item.get("commune") for item in only["items"] if item["kind"] in ("plan", "task")} == {"Tân Hưng"}
+    province = queries.trace(graph, "57-NQ/TW", province="Hải Phòng")
+    assert {item.get("province") for item in province["items"] if item["kind"] in ("plan", "task")} == {"Hải Phòng"}
+    strict = queries.trace(graph, "57-NQ/TW", min_confidence=1.0)
+    assert len(strict["items"]) <= len(queries.trace(graph, "57-NQ/TW")["items"])
+
+
+def test_latency_of_57(graph):
+    result = queries.latency(graph, "57-NQ/TW")
+    days = {row.get("commune") or row["label"]: row["days"] for row in result["documents"]}
+    assert days["Tích Lương"] == 379
+    undated = {row.get("commune") for row in result["undated"]}
+    assert {"Tân Hưng", "Nam Hồng Lĩnh"} <= undated
+    assert all("days" not in row for row in result["undated"])
+
+
+def test_ancestry_of_an_appendix_task(graph):
+    result = queries.ancestry(graph, "An Dương: 33")
+    assert result["item"]["lead"] == ["Công an phường"]
+    assert any(step["label"] == "06/QĐ-TTg" for chain in result["chains"] for step in chain)
+
+
+def test_gaps(graph):
+    gaps_57 = queries.gaps(graph, "57-NQ/TW")["gaps"]
+    assert gaps_57 == [{"commune": "Phan Đình Phùng", "province": "Thái Nguyên", "peers_implementing": ["Tích Lương"]}]
+    assert queries.gaps(graph, "66-NQ/TW")["gaps"] == []  # both Hải Phòng wards implement it; no Thái Nguyên ward does
+
+
+def test_coverage(graph):
+    result = queries.coverage(graph)
+    cells = result["cells"]
+    assert cells["Tích Lương"]["57-NQ/TW"] == {"explicit": 1, "implicit": 0}
+    assert cells["An Dương"]["06/QĐ-TTg"]["explicit"] == 4  # II.2.6, III.2.d (Phòng VH-XH), III.5 (Công an), appendix row 33
+    assert all(sum(cell.values()) == 0 for cell in cells["Phan Đình Phùng"].values())
+
+
+def test_offices_for_one_policy(graph):
+    rows = {(row["commune"], row["office"]): row for row in queries.offices(graph, policy="06/QĐ-TTg", commune="An Dương")}
+    assert rows[("An Dương", "Công an phường")]["lead"] == 2
+    assert rows[("An Dương", "Phòng Văn hóa - Xã hội")]["lead"] == 1
+
+
+def test_indicators_compare_health_insurance_across_communes(graph):
+    rows = queries.indicators(graph, "bao hiem y te")
+    assert len({row["indicator"] for row in rows}) == 1
+    targets = {row["commune"]: (row["comparator"], row["target"]) for row in rows}
+    assert targets == {"Tích Lương": ("=", 96.0), "Tân Hưng": ("=", 96.0), "Phan Đình Phùng": ("=", 96.0), "Nam Hồng Lĩnh": ("=", 97.0), "An Dương": (">", 97.5)}
+
+
+def test_path(graph):
+    assert [step["label"] for step in queries.path(graph, "155/KH-UBND", "57-NQ/TW")] == ["155/KH-UBND", "71/NQ-CP", "57-NQ/TW"]
+    assert [step["label"] for step in queries.path(graph, "57-NQ/TW", "155/KH-UBND")][0] == "155/KH-UBND"
+
+
+def test_neighbors_and_stats(graph):
+    around = queries.neighbors(graph, "71/NQ-CP")
+    assert {"03/NQ-CP", "57-NQ/TW"} <= {item["label"] for item in around["out"]}
+    assert "155/KH-UBND" in {item["label"] for item in around["in"]}
+    numbers = queries.graph_stats(graph)
+    assert numbers["communes"] == 5 and numbers["nodes"]["task"] > 100
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["trace", "57-NQ/TW"], ["ancestry", "An Dương: 33"], ["coverage"], ["gaps", "57"], ["latency", "57"], ["offices"],
+     ["indicators", "bảo hiểm y tế"], ["tasks", "--implements", "66"], ["path", "155/KH-UBND", "57-NQ/TW"]],
+)
+@pytest.mark.parametrize("output_format", ["table", "json", "csv"])
+def test_every_query_command_in_every_format(store_dir, command, output_format):
+    result = run(store_dir, *command, "--format", output_format)
+    assert result.exit_code == 0, result.output
+    if output_format == "json":
+        json.loads(result.output)
+    elif output_format == "csv":
+        assert "," in result.output.splitlines()[0]
+    else:
+        assert result.output.strip()
+
+
+def test_the_cli_explains_an_ambiguous_name(store_dir):
+    result = run(store_dir, "trace", "71")
+    assert result.exit_code != 0
+    assert "ambiguous" in result.output and "71/NQ-CP" in result.output
+
+
+def test_trace_table_shows_the_cascade(store_dir):
+    output = run(store_dir, "trace", "57-NQ/TW").output
+    assert "57-NQ/TW > 71/NQ-CP > 155/KH-UBND" in output
+    assert "Tích Lương" in output
+
+
+def test_projection_is_cached_until_an_ingest_changes_the_store(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(plan_path("tich-luong"), folder)
+    store_dir = tmp_path / "store"
+    CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store_dir)])
+    with open_store(str(store_dir), read_only=True) as store:
+        first = load_projection(store)
+        assert cache_path(store).exists()
+        assert load_projection(store).number_of_nodes() == first.number_of_nodes()
+    shutil.copy(plan_path("tan-hung"), folder)
+    CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store_dir)])
+    with open_store(str(store_dir), read_only=True) as store:
+        assert "Tân Hưng" in {data.get("commune") for _, data in load_projection(store).nodes(data=True)}
