@@ -26,6 +26,7 @@ test: install-test
 
 benchmark: install
 	$(BIN)/python benchmarks/extraction.py $(PLANS)
+	$(BIN)/python benchmarks/queries.py $(PLANS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts

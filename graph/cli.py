@@ -302,7 +302,7 @@ def _format_option(function):
                         help="A table for people, or JSON / CSV for programs.")(function)
 
 
-def _emit(output_format: str, data, headers: list[str], rows: list[list]) -> None:
+def _emit(output_format: str, data, headers: list[str], rows: list[list], max_width: int = 60) -> None:
     """Print `data` as JSON, or `rows` under `headers` as a table or CSV."""
     import csv
     import io
@@ -316,7 +316,7 @@ def _emit(output_format: str, data, headers: list[str], rows: list[list]) -> Non
         writer.writerows(rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        click.echo(format_table(headers, [["" if cell is None else str(cell) for cell in row] for row in rows], max_width=60))
+        click.echo(format_table(headers, [["" if cell is None else str(cell) for cell in row] for row in rows], max_width=max_width))
 
 
 def _run_query(function, *args, **kwargs):
@@ -357,7 +357,7 @@ def trace(policy, store_spec, update_url, province, commune, implicit, min_confi
     if output_format == "table":
         head = result["policy"]
         click.echo(f"{head['label']} ({head.get('date', 'undated')}): {len(result['items'])} implementing documents and tasks")
-    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred"], rows)
+    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred"], rows, max_width=40)
 
 
 @main.command()

@@ -138,6 +138,21 @@ def _within(attributes: dict, province: str | None, commune: str | None) -> bool
     return True
 
 
+def _on_paths_of(graph: nx.MultiDiGraph, parents: dict, members: set[str], province: str | None, commune: str | None,
+                 explicit_only: bool, min_confidence: float) -> set[str]:
+    """The filtered plans and tasks, and the documents on their way up to the policy."""
+    kept = {node for node in parents if graph.nodes[node].get("kind") in ("plan", "task") and _within(graph.nodes[node], province, commune)}
+    kept |= {node for node in parents if graph.nodes[node].get("kind") == "document" and province and graph.nodes[node].get("province") == province}
+    queue = deque(kept)
+    while queue:
+        current = queue.popleft()
+        for _, target, data in graph.out_edges(current, data=True):
+            if target in members and target not in kept and _edge_allowed(data, explicit_only, min_confidence):
+                kept.add(target)
+                queue.append(target)
+    return kept
+
+
 def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, commune: str | None = None,
           explicit_only: bool = False, min_confidence: float = 0.0) -> dict:
     """Every document and ward task that implements `policy`, directly or through others.
@@ -155,10 +170,11 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
         commune = find_commune(graph, commune)
     parents = _reach(graph, node, explicit_only, min_confidence)
     members = set(parents) | {node}
+    shown = _on_paths_of(graph, parents, members, province, commune, explicit_only, min_confidence) if (province or commune) else members
     items = []
     for reached in parents:
         attributes = graph.nodes[reached]
-        if not _within(attributes, province, commune):
+        if reached not in shown:
             continue
         item = summary(graph, reached)
         item["path"] = [graph.nodes[step]["label"] for step in _path_to(parents, reached, node)]
