@@ -11,7 +11,7 @@ from corpus.pipeline import make_pipeline
 from corpus.reader import read_text
 from corpus.records import DocumentInfo, PlanRecord, Reference
 from corpus.relations import Item, extract_relations, self_mentions
-from corpus.resolve import IRI_BASE, PlanContext, document_iri, resolve_references, slug
+from corpus.resolve import IRI_BASE, document_iri, resolve_references, slug
 from corpus.structure import Structure, parse_structure
 from corpus.tasks import OfficeNames, extract_tasks
 from corpus.text import Text
@@ -30,15 +30,7 @@ def extract_file(path: str | Path, time_limit: float = DEFAULT_TIME_LIMIT) -> Pl
 def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRecord:
     structure = parse_structure(text)
     facts = read_plan_facts(structure)
-    context = PlanContext(
-        province=facts.province,
-        commune=facts.commune,
-        commune_kind=facts.commune_kind,
-        date=facts.date,
-        own_symbol=facts.symbol,
-        doc_type=facts.doc_type,
-        issuer_body=facts.issuer_body,
-    )
+    context = facts.context()
     nlp = make_pipeline()
     doc = nlp.make_doc(text.normalized)
     doc.user_data["text"] = text.normalized
@@ -108,10 +100,9 @@ def _plan_iri(facts: PlanFacts, structure: Structure) -> str:
         date=None, year=facts.date.year if facts.date else None, issuer=facts.issuer, level=facts.level,
         number=facts.symbol.split("/")[0].split("-")[0] if facts.symbol else None, province=facts.province,
     )
-    context = PlanContext(facts.province, facts.commune, facts.commune_kind, facts.date)
     if facts.symbol:
         code = facts.symbol.replace("-", "/").split("/")[-1]
-        return document_iri(own, code, context)
+        return document_iri(own, code, facts.context())
     year = facts.date.year if facts.date else "unknown-year"
     scope = f"vn/{slug(facts.province or 'unknown-province')}/{slug(facts.commune or 'unknown-commune')}"
     return f"{IRI_BASE}eli/{scope}/{slug(facts.issuer_body or 'unknown-issuer')}/{slug(facts.doc_type or 'doc')}/{year}/unnumbered-{slug(facts.title or 'untitled')[:60]}"

@@ -47,10 +47,16 @@ class PlanFacts:
     period: list[int] | None
     issued_with: str | None
 
+    def context(self) -> PlanContext:
+        """What resolving the plan's references needs to know about the plan."""
+        return PlanContext(
+            province=self.province, commune=self.commune, commune_kind=self.commune_kind, date=self.date,
+            own_symbol=self.symbol, doc_type=self.doc_type, issuer_body=self.issuer_body,
+        )
+
 
 def read_plan_facts(structure: Structure) -> PlanFacts:
     header = structure.header
-    text = structure.text.normalized
     doc_type = header.doc_type or _metadata_type(header.metadata) or None
     symbol = header.symbol or _symbol_from_metadata(header.metadata) or _symbol_from_appendices(structure, doc_type)
     commune, commune_kind = _commune(structure)

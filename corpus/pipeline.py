@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry as spacy_registry
 
-from corpus.registry import DATA_DIR, official_symbol, registry, symbol_key
+from corpus.registry import DATA_DIR, alternation, keyed_pattern, official_symbol, registry, symbol_key
 from corpus.structure import PartialDate
 from corpus.text import LOWER, UPPER, fold_key
 
@@ -233,16 +233,13 @@ def _short_name_head() -> re.Pattern:
     global _SHORT_NAME_HEAD
     if _SHORT_NAME_HEAD is None:
         names = [doc_type.name for doc_type in registry().doc_types] + [alias for doc_type in registry().doc_types for alias in doc_type.aliases]
-        alternation = "|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
-        _SHORT_NAME_HEAD = re.compile(rf"^(?i:{alternation})\b")
+        _SHORT_NAME_HEAD = re.compile(rf"^(?i:{alternation(names)})\b")
     return _SHORT_NAME_HEAD
 
 
 @lru_cache(maxsize=1)
 def _catalogue_alias_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    aliases = {fold_key(name): symbol for name, symbol in registry().aliases}
-    alternation = "|".join(re.escape(name) for name in sorted(aliases, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?![\w/])"), aliases
+    return keyed_pattern({fold_key(name): symbol for name, symbol in registry().aliases}, after=r"(?![\w/])")
 
 
 @Language.factory("lineage_aliases", default_config={"max_short_name_chars": 90})
@@ -269,8 +266,7 @@ class AliasFinder:
             found.append(self._alias_span(doc, match.start(), match.end(), aliases[match.group()], "ALIAS"))
         short_names = self._short_names(doc, text, numbered + found)
         if short_names:
-            alternation = "|".join(re.escape(name) for name in sorted(short_names, key=len, reverse=True))
-            for match in re.finditer(rf"(?<!\w)(?:{alternation})(?![\w/])", folded):
+            for match in re.finditer(rf"(?<!\w)(?:{alternation(short_names)})(?![\w/])", folded):
                 if _overlaps(numbered + found, match.start(), match.end()):
                     continue
                 target = short_names[match.group()]

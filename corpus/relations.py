@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.records import Evidence, Reference, Relation
-from corpus.registry import registry
+from corpus.registry import alternation, keyed_pattern, registry
 from corpus.text import UPPER, Text, fold_key
 
 __all__ = ["Item", "extract_relations", "clauses", "sentence_around", "self_mentions"]
@@ -67,23 +67,19 @@ def _split(pattern: re.Pattern, text: str, start: int, end: int) -> list[tuple[i
 
 @lru_cache(maxsize=1)
 def _cue_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    cues = {fold_key(cue): predicate for cue, predicate in registry().relation_cues}
-    alternation = "|".join(re.escape(cue) for cue in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), cues
+    return keyed_pattern({fold_key(cue): predicate for cue, predicate in registry().relation_cues})
 
 
 @lru_cache(maxsize=1)
 def _opener_pattern() -> tuple[re.Pattern, dict[str, str]]:
     openers = {fold_key(cue): predicate for cue, predicate in registry().preamble_openers}
-    alternation = "|".join(re.escape(cue) for cue in sorted(openers, key=len, reverse=True))
-    return re.compile(rf"\s*[-+•]?\s*(?:{alternation})(?!\w)"), openers
+    return re.compile(rf"\s*[-+•]?\s*(?:{alternation(openers)})(?!\w)"), openers
 
 
 @lru_cache(maxsize=1)
 def _self_pattern() -> re.Pattern:
     names = {fold_key(doc_type.name) for doc_type in registry().doc_types} | {fold_key(alias) for doc_type in registry().doc_types for alias in doc_type.aliases}
-    alternation = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternation}) này(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{alternation(names)}) này(?!\w)")
 
 
 def self_mentions(text: Text) -> list[Item]:

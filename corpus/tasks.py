@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.records import Reference, Task
+from corpus.records import Task
 from corpus.registry import registry
 from corpus.resolve import slug
 from corpus.structure import Section, Structure, Table

@@ -12,8 +12,8 @@ from pathlib import Path
 from corpus.records import Reference
 from corpus.registry import CatalogueEntry, parse_symbol, registry
 from corpus.resolve import PlanContext, document_iri
-from ontology.terms import DCTERMS, ELI, LIN, RDF, SKOS, PREDICATE_IRIS, Triples, agency_iri, level_iri, topic_iri, type_iri
-from ontology.mapping import evidence_triples
+from ontology.terms import DCTERMS, ELI, LIN, RDF, SKOS, PREDICATE_IRIS, Triples, level_iri, topic_iri, type_iri
+from ontology.mapping import evidence_triples, issuer_triples
 
 __all__ = ["catalogue_iri", "catalogue_triples", "CATALOGUE_FILE", "write_catalogue"]
 
@@ -43,10 +43,7 @@ def _entry_triples(triples: Triples, entry: CatalogueEntry) -> None:
     triples.typed(node, ELI + "date_document", entry.date.isoformat(), "date")
     triples.typed(node, LIN + "year", entry.year, "gYear")
     triples.iri(node, LIN + "level", level_iri(entry.level))
-    issuer = agency_iri(entry.issuer)
-    triples.iri(node, ELI + "passed_by", issuer)
-    triples.iri(issuer, RDF + "type", LIN + "Agency")
-    triples.text(issuer, SKOS + "prefLabel", entry.issuer)
+    issuer_triples(triples, node, entry.issuer)
     triples.text(node, ELI + "title", f"{entry.doc_type} {entry.symbol} {entry.subject}")
     triples.text(node, DCTERMS + "description", entry.subject)
     triples.text(node, DCTERMS + "source", entry.source, None)

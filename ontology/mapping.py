@@ -18,12 +18,22 @@ from ontology.terms import (
     Triples, agency_iri, level_iri, method_iri, type_iri, unit_iri,
 )
 
-__all__ = ["plan_triples", "reference_triples", "evidence_triples"]
+__all__ = ["plan_triples", "reference_triples", "evidence_triples", "issuer_triples"]
 
 
 def _type_code(type_name: str | None) -> str | None:
     found = registry().doc_type_by_name(type_name) if type_name else None
     return found.code if found else None
+
+
+def issuer_triples(triples: Triples, document: str, issuer: str | None) -> None:
+    """The body that issued `document` (eli:passed_by), named as the text names it."""
+    if not issuer:
+        return
+    node = agency_iri(issuer)
+    triples.iri(document, ELI + "passed_by", node)
+    triples.iri(node, RDF + "type", LIN + "Agency")
+    triples.text(node, SKOS + "prefLabel", issuer)
 
 
 def reference_triples(triples: Triples, reference: Reference) -> None:
@@ -43,11 +53,7 @@ def reference_triples(triples: Triples, reference: Reference) -> None:
         triples.typed(node, LIN + "month", reference.month, "gYearMonth")
     if reference.level:
         triples.iri(node, LIN + "level", level_iri(reference.level))
-    if reference.issuer:
-        issuer = agency_iri(reference.issuer)
-        triples.iri(node, ELI + "passed_by", issuer)
-        triples.iri(issuer, RDF + "type", LIN + "Agency")
-        triples.text(issuer, SKOS + "prefLabel", reference.issuer)
+    issuer_triples(triples, node, reference.issuer)
     if reference.province:
         triples.iri(node, LIN + "province", unit_iri(reference.province))
     triples.text(node, DCTERMS + "description", reference.subject)
@@ -147,11 +153,7 @@ def plan_triples(record: PlanRecord) -> Triples:
         triples.text(plan, LIN + "period", f"{document.period[0]} - {document.period[1]}", None)
     if document.level:
         triples.iri(plan, LIN + "level", level_iri(document.level))
-    if document.issuer:
-        issuer = agency_iri(document.issuer)
-        triples.iri(plan, ELI + "passed_by", issuer)
-        triples.iri(issuer, RDF + "type", LIN + "Agency")
-        triples.text(issuer, SKOS + "prefLabel", document.issuer)
+    issuer_triples(triples, plan, document.issuer)
     triples.text(plan, LIN + "signer", document.signer)
     triples.text(plan, DCTERMS + "source", record.source, None)
     if document.province:

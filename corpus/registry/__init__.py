@@ -18,7 +18,7 @@ from pathlib import Path
 
 from corpus.text import fold_key
 
-__all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry", "official_symbol", "parse_symbol", "symbol_key"]
+__all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry", "official_symbol", "parse_symbol", "symbol_key", "alternation", "keyed_pattern"]
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -183,17 +183,23 @@ def _read_catalogue() -> list[CatalogueEntry]:
     return entries
 
 
-def _alternation(values) -> str:
+def alternation(values) -> str:
+    """A regex alternation of literal strings, longest first so that the longest one wins."""
     return "|".join(re.escape(value) for value in sorted(set(values), key=len, reverse=True))
+
+
+def keyed_pattern(mapping: dict[str, str], after: str = r"(?!\w)") -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern matching any key of `mapping` as whole words (keys are fold keys), and the mapping."""
+    return re.compile(rf"(?<!\w)(?:{alternation(mapping)}){after}"), mapping
 
 
 def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
     codes = [doc_type.code for doc_type in reg.doc_types if doc_type.in_symbols]
-    type_code = f"(?i:{_alternation(codes)})"
+    type_code = f"(?i:{alternation(codes)})"
     issuer_code = r"[A-ZĐ][A-Za-zĐđ0-9]{0,15}"
     gap = r"[ \t]{0,3}(?:\n[ \t]{0,3}){0,2}"
     type_names = [doc_type.name for doc_type in reg.doc_types] + [alias for doc_type in reg.doc_types for alias in doc_type.aliases]
-    type_word = rf"(?P<type_word>(?i:{_alternation(type_names)}))(?:[ \t]{{1,3}}(?i:liên tịch))?[ \t\n]{{0,3}}(?:(?i:số)[ \t\n]{{0,3}})?"
+    type_word = rf"(?P<type_word>(?i:{alternation(type_names)}))(?:[ \t]{{1,3}}(?i:liên tịch))?[ \t\n]{{0,3}}(?:(?i:số)[ \t\n]{{0,3}})?"
     # Party form: 57-NQ/TW, 91- KL/TW, 45-\nNQ/TW.  State form: 71/NQ-CP, 112/2024/NĐ-CP, 31/CV-BCĐTKNQ18.
     party = rf"(?P<p_number>\d{{1,4}}){gap}-{gap}(?P<p_type>{type_code}){gap}/{gap}(?P<p_issuer>{issuer_code})"
     state = rf"(?P<s_number>\d{{1,5}})(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code}){gap}-{gap}(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9]{{1,8}})?)"
