@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PLANS := corpus/plans
 
-.PHONY: demo test install install-test benchmark clean
+.PHONY: demo test install install-test browser benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,21 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 
-# The main job on the bundled corpus: build the knowledge graph in the embedded store and describe it.
+# The main job on the bundled corpus: build the knowledge graph in the embedded store, describe it,
+# and draw the cascade of Nghị quyết 57-NQ/TW as an offline HTML map.
 demo: install
 	$(BIN)/lineage ingest $(PLANS)
 	$(BIN)/lineage stats
+	$(BIN)/lineage map 57-NQ/TW -o lineage-map-57-NQ-TW.html
 
-test: install-test
+test: install-test browser
 	$(BIN)/python -m pytest
+
+# The map tests drive Debian's Chromium (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } || \
+	  echo "note: Chromium is not installed; the browser tests will be skipped (apt-get install chromium)"
 
 benchmark: install
 	$(BIN)/python benchmarks/extraction.py $(PLANS)

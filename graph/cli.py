@@ -490,3 +490,22 @@ def path(source, target, store_spec, update_url, output_format):
         raise click.ClickException(f"no path between {source} and {target}")
     rows = [[step.get("edge", {}).get("relation", ""), step["label"], step.get("kind", "")] for step in result]
     _emit(output_format, result, ["relation", "item", "kind"], rows)
+
+
+@main.command(name="map")
+@click.argument("policy", required=False)
+@store_options
+@click.option("--commune", default=None, help="Only this commune's plans and tasks.")
+@click.option("--province", default=None, help="Only this province's plans and tasks.")
+@click.option("--depth", type=int, default=None, help="Only documents and tasks at most this many steps below the policy.")
+@click.option("--implicit/--no-implicit", default=True, show_default=True, help="Draw inferred links (dashed).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="The HTML file to write (default: lineage-map-POLICY.html).")
+def map_command(policy, store_spec, update_url, commune, province, depth, implicit, output):
+    """Write an interactive map of POLICY's cascade (or of the whole graph) as one HTML file that works offline."""
+    from corpus.resolve import slug
+    from graph.maps import build_map, write_map
+
+    graph = _projection(store_spec, update_url)
+    data = _run_query(build_map, graph, policy, province=province, commune=commune, depth=depth, implicit=implicit)
+    path = write_map(data, output or f"lineage-map-{slug(policy) if policy else 'all'}.html")
+    click.echo(f"{len(data['nodes'])} nodes, {len(data['edges'])} edges: {path.resolve()}")

@@ -1,0 +1,256 @@
+"""Interactive lineage maps: pyvis builds the nodes and edges, a self-contained page draws them.
+
+pyvis's own template loads Bootstrap and, unless told otherwise, vis-network from
+CDNs; a researcher's map must open with no network at all, so the page here inlines
+vis-network (the copy pyvis ships) and uses no other resource.  All document text
+reaches the page as JSON data and is put into it with `textContent`, never as HTML.
+Levels are computed here and physics is off, so a map of thousands of nodes draws
+at once; above `AGGREGATE_ABOVE` nodes, tasks are folded into one node per commune
+(and communes into one per province), which a click unfolds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+from pyvis.network import Network
+
+from graph.queries import IMPLICIT_METHODS, LINEAGE, trace
+
+__all__ = ["build_map", "write_map", "map_html", "AGGREGATE_ABOVE", "LEVEL_ROWS", "COLOURS"]
+
+AGGREGATE_ABOVE = 1000
+
+#: Rows of the cascade, top to bottom.
+LEVEL_ROWS = {"policy": 0, "central": 1, "province": 2, "district": 3, "commune": 4, "task": 5, "office": 6}
+COLOURS = {
+    "policy": "#ef9a9a", "central": "#c62828", "province": "#1565c0", "district": "#6a1b9a",
+    "commune": "#2e7d32", "task": "#f9a825", "office": "#546e7a", "aggregate": "#8d6e63", "unknown": "#9e9e9e",
+}
+RELATION_COLOURS = {"implements": "#424242", "continues": "#1e88e5", "amends": "#ef6c00", "based_on": "#8e24aa", "lead": "#90a4ae", "part_of": "#a5d6a7"}
+#: Structural edges drawn besides lineage: a task's lead office, and the plan a task belongs to.
+STRUCTURE = ("lead", "part_of")
+LEGEND = {
+    "policy": "chính sách được truy vết / traced policy", "central": "trung ương / central", "province": "tỉnh / province",
+    "district": "huyện / district", "commune": "xã, phường / commune", "task": "nhiệm vụ / task", "office": "cơ quan chủ trì / lead office",
+    "aggregate": "nhóm (bấm để mở) / group (click to open)",
+}
+
+
+def _row(attributes: dict) -> str:
+    if attributes.get("kind") == "task":
+        return "task"
+    if attributes.get("kind") == "office":
+        return "office"
+    return attributes.get("level") or "unknown"
+
+
+def _tooltip(attributes: dict) -> str:
+    lines = [attributes.get("label", "")]
+    for key, name in (("symbol", "Số ký hiệu"), ("name", "Tên"), ("title", "Trích yếu"), ("date", "Ngày"), ("month", "Tháng"), ("issuer", "Cơ quan ban hành"),
+                      ("commune", "Xã, phường"), ("province", "Tỉnh"), ("section", "Mục"), ("text", "Nội dung")):
+        value = attributes.get(key)
+        if value and value != attributes.get("label"):
+            lines.append(f"{name}: {value if len(str(value)) < 400 else str(value)[:400] + '…'}")
+    if attributes.get("lead"):
+        lines.append("Chủ trì: " + ", ".join(attributes["lead"]))
+    return "\n".join(lines)
+
+
+def _edge_tooltip(data: dict) -> str:
+    lines = [f"{data.get('relation')} · {data.get('method', 'explicit')} · {float(data.get('confidence', 1.0)):.2f}"]
+    if data.get("sentence"):
+        lines.append(data["sentence"] if len(data["sentence"]) < 600 else data["sentence"][:600] + "…")
+    if data.get("source"):
+        lines.append(f"Nguồn: {data['source']}")
+    return "\n".join(lines)
+
+
+def _cascade(graph: nx.MultiDiGraph, policy: str, province: str | None, commune: str | None, depth: int | None, implicit: bool) -> tuple[str, set[str]]:
+    result = trace(graph, policy, province=province, commune=commune, explicit_only=not implicit)
+    root = result["policy"]["id"]
+    members = {item["id"] for item in result["items"] if depth is None or len(item["path"]) - 1 <= depth}
+    return root, members
+
+
+def _task_counts(graph: nx.MultiDiGraph, members: set[str]) -> dict[str, int]:
+    """How many tasks of the map reach each node along lineage edges (the node's size)."""
+    counts: dict[str, int] = defaultdict(int)
+    for node in members:
+        if graph.nodes[node].get("kind") != "task":
+            continue
+        seen = {node}
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            for _, target, data in graph.out_edges(current, data=True):
+                if data.get("relation") in LINEAGE and target not in seen:
+                    seen.add(target)
+                    counts[target] += 1
+                    stack.append(target)
+    return counts
+
+
+def _node_payload(node: str, attributes: dict, row: str, size: float) -> dict:
+    return {
+        "id": node, "label": _short(attributes.get("label", node)), "title": _tooltip(attributes), "level": LEVEL_ROWS.get(row, 4),
+        "color": COLOURS.get(row, COLOURS["unknown"]), "size": size, "shape": "dot" if row in ("task", "office") else "box" if row == "policy" else "dot",
+        "category": row, "kind": attributes.get("kind"), "commune": attributes.get("commune") or "", "province": attributes.get("province") or "",
+    }
+
+
+def _short(label: str, width: int = 30) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _edge_payload(source: str, target: str, data: dict) -> dict:
+    relation = data.get("relation", "")
+    implicit = data.get("method") in IMPLICIT_METHODS
+    return {
+        "from": source, "to": target, "title": _edge_tooltip(data) if relation in LINEAGE else relation, "arrows": "to",
+        "color": RELATION_COLOURS.get(relation, "#bdbdbd"), "dashes": implicit or relation in STRUCTURE,
+        "relation": relation, "method": data.get("method", "structure" if relation in STRUCTURE else "explicit"),
+    }
+
+
+def _select(graph: nx.MultiDiGraph, policy: str | None, province: str | None, commune: str | None, depth: int | None, implicit: bool):
+    """The nodes a map shows, each with its row, and the edges between them."""
+    if policy:
+        root, members = _cascade(graph, policy, province, commune, depth, implicit)
+        rows = {node: _row(graph.nodes[node]) for node in members}
+        rows[root] = "policy"
+    else:
+        rows = {
+            node: _row(attributes) for node, attributes in graph.nodes(data=True)
+            if attributes.get("kind") in ("plan", "document", "task")
+            and (not commune or attributes.get("commune") in (None, commune) or attributes.get("level") != "commune")
+            and (not province or attributes.get("province") in (None, province))
+        }
+        rows = {node: row for node, row in rows.items() if row == "task" or graph.degree(node) > 0}
+    for node in [node for node, row in rows.items() if row == "task"]:
+        for _, office, data in graph.out_edges(node, data=True):
+            if data.get("relation") == "lead":
+                rows.setdefault(office, "office")
+    edges = []
+    for source, target, data in graph.edges(data=True):
+        if source in rows and target in rows and (data.get("relation") in LINEAGE or data.get("relation") in STRUCTURE):
+            if not implicit and data.get("method") in IMPLICIT_METHODS:
+                continue
+            edges.append((source, target, data))
+    return rows, edges
+
+
+def _aggregate(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, threshold: int) -> tuple[list[dict], list[dict]]:
+    """Fold tasks and offices into one node per commune; if still too many, communes into one per province."""
+    counts = _task_counts(graph, {node for node, row in rows.items() if row == "task"})
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node, row in rows.items():
+        if row in ("task", "office"):
+            groups[f"group:tasks:{graph.nodes[node].get('commune') or '?'}"].append(node)
+    folded = {member: group for group, members in groups.items() for member in members}
+    if len(rows) - len(folded) + len(groups) > threshold:
+        for node, row in rows.items():
+            if row == "commune" and node not in folded:
+                folded[node] = f"group:communes:{graph.nodes[node].get('province') or '?'}"
+        for member, group in list(folded.items()):
+            if group.startswith("group:tasks:"):
+                commune = group.split(":", 2)[2]
+                province = next((graph.nodes[node].get("province") for node in groups[group] if graph.nodes[node].get("province")), "?")
+                folded[member] = f"group:communes:{province}" if commune else group
+    visible = [node for node in rows if node not in folded]
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for member, group in folded.items():
+        members_of[group].append(member)
+    nodes = [_node_payload(node, graph.nodes[node], rows[node], 12 + 4 * math.sqrt(counts.get(node, 0))) for node in visible]
+    for group, members in sorted(members_of.items()):
+        kind, place = group.split(":")[1], group.split(":", 2)[2]
+        tasks = sum(1 for member in members if rows[member] == "task")
+        label = f"{tasks} nhiệm vụ · {place}" if kind == "tasks" else f"{sum(1 for m in members if rows[m] == 'commune')} xã, phường · {place}"
+        payload = {
+            "id": group, "label": label, "title": f"{label}\nBấm để mở / click to open", "level": LEVEL_ROWS["task" if kind == "tasks" else "commune"],
+            "color": COLOURS["aggregate"], "size": 14 + 2 * math.sqrt(len(members)), "shape": "diamond", "category": "aggregate",
+            "members": [_node_payload(member, graph.nodes[member], rows[member], 12 + 4 * math.sqrt(counts.get(member, 0))) for member in members],
+        }
+        nodes.append(payload)
+    edge_payloads: dict[tuple, dict] = {}
+    for source, target, data in edges:
+        payload = _edge_payload(source, target, data)
+        payload["member_from"], payload["member_to"] = source, target
+        shown = (folded.get(source, source), folded.get(target, target))
+        if shown[0] == shown[1]:
+            continue
+        payload["from"], payload["to"] = shown
+        key = (shown[0], shown[1], payload["relation"])
+        if key in edge_payloads and (source != shown[0] or target != shown[1]):
+            edge_payloads[key].setdefault("hidden_members", []).append({k: payload[k] for k in ("member_from", "member_to", "title", "relation", "method")})
+            continue
+        edge_payloads.setdefault(key, payload)
+    return nodes, list(edge_payloads.values())
+
+
+def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str | None = None, commune: str | None = None,
+              depth: int | None = None, implicit: bool = True, aggregate_above: int = AGGREGATE_ABOVE) -> dict:
+    """The map's data: nodes, edges, options and a title (see `map_html` and `write_map`)."""
+    from graph.lookup import find_commune
+
+    if commune:
+        commune = find_commune(graph, commune)
+    rows, edges = _select(graph, policy, province, commune, depth, implicit)
+    network = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+    if policy is None or len(rows) > aggregate_above:
+        nodes, edge_payloads = _aggregate(graph, rows, edges, aggregate_above)
+    else:
+        counts = _task_counts(graph, set(rows))
+        nodes = [_node_payload(node, graph.nodes[node], row, 12 + 4 * math.sqrt(counts.get(node, 0))) for node, row in rows.items()]
+        edge_payloads = [_edge_payload(source, target, data) for source, target, data in edges]
+    for node in nodes:
+        network.add_node(node["id"], **{key: value for key, value in node.items() if key != "id"})
+    for edge in edge_payloads:
+        network.add_edge(edge["from"], edge["to"], **{key: value for key, value in edge.items() if key not in ("from", "to")})
+    title = "Bản đồ phả hệ chính sách"
+    if policy:
+        head = next(node for node in nodes if node["category"] == "policy")
+        title = f"Phả hệ của {head['label']}"
+    if commune:
+        title += f" · {commune}"
+    if province:
+        title += f" · {province}"
+    options = {
+        "layout": {"hierarchical": {"enabled": True, "direction": "UD", "levelSeparation": 150, "nodeSpacing": 210, "treeSpacing": 200, "sortMethod": "directed", "shakeTowards": "roots"}},
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": True, "multiselect": False},
+        "nodes": {"font": {"size": 14, "face": "DejaVu Sans, Arial, sans-serif"}, "borderWidth": 1},
+        "edges": {"smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4}, "width": 1.4},
+    }
+    return {"title": title, "nodes": network.nodes, "edges": network.edges, "options": options, "legend": LEGEND, "colours": COLOURS,
+            "relations": sorted({edge["relation"] for edge in edge_payloads}), "methods": sorted({edge["method"] for edge in edge_payloads})}
+
+
+def _vis_network_script() -> str:
+    import pyvis
+
+    return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
+
+
+def _script_json(value) -> str:
+    """JSON that cannot close the <script> element it sits in, whatever the documents say."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def map_html(data: dict) -> str:
+    """A page that needs nothing but itself: vis-network, styles and data inlined."""
+    template = (Path(__file__).parent / "map_template.html").read_text(encoding="utf-8")
+    return (
+        template.replace("/*VIS_NETWORK*/", _vis_network_script().replace("</script", "<\\/script"))
+        .replace("/*MAP_DATA*/null", _script_json(data))
+    )
+
+
+def write_map(data: dict, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(map_html(data), encoding="utf-8")
+    return path

@@ -1,0 +1,147 @@
+"""Maps in a real headless Chromium (Debian's, driven by Playwright): offline, searchable,
+clickable, and inert whatever the documents contain."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import plan_path
+from graph.cli import main
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
+
+
+def _chromium() -> str:
+    path = os.environ.get("LINEAGE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1500, "height": 900})
+    requests, errors, dialogs = [], [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("window.lineageMap && window.lineageMap.ready", timeout=30000)
+    return page, requests, errors, dialogs
+
+
+@pytest.fixture(scope="module")
+def corpus_store(tmp_path_factory, plans_dir):
+    store = tmp_path_factory.mktemp("maps") / "store"
+    assert CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", str(store)]).exit_code == 0
+    return store
+
+
+@pytest.fixture(scope="module")
+def map_57(corpus_store, tmp_path_factory):
+    output = tmp_path_factory.mktemp("map") / "map-57.html"
+    result = CliRunner().invoke(main, ["map", "57-NQ/TW", "--store", str(corpus_store), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    return output
+
+
+def test_the_57_map_works_offline_and_shows_the_cascade(browser, map_57):
+    page, requests, errors, _ = _open(browser, map_57)
+    assert [url for url in requests if not url.startswith("file://")] == []
+    assert errors == []
+    labels = set(page.evaluate("window.lineageMap.nodes.get().map(node => node.label)"))
+    assert {"57-NQ/TW", "71/NQ-CP", "155/KH-UBND", "04/KH-UBND", "Tích Lương II.2.2.6 #1"} <= labels
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-57-NQ-TW.png"))
+    page.close()
+
+
+def test_searching_without_diacritics_finds_the_ward(browser, map_57):
+    page, *_ = _open(browser, map_57)
+    page.fill("#search", "Tich Luong")
+    found = page.evaluate("window.lineageMap.nodes.get(window.lineageMap.network.getSelectedNodes()).map(node => node.label)")
+    assert "04/KH-UBND" in found or any("Tích Lương" in label for label in found)
+    assert "Tích Lương" in page.inner_text("#matches")
+    page.close()
+
+
+def test_clicking_the_provincial_plan_highlights_its_chain(browser, map_57):
+    page, *_ = _open(browser, map_57)
+    node = page.evaluate("window.lineageMap.nodes.get({filter: node => node.label === '155/KH-UBND'})[0].id")
+    position = page.evaluate(f"(() => {{ const p = window.lineageMap.network.canvasToDOM(window.lineageMap.network.getPositions([{node!r}])[{node!r}]); return [p.x, p.y]; }})()")
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + position[0], box["y"] + position[1])
+    highlighted = set(page.evaluate("window.lineageMap.state.highlighted.map(id => window.lineageMap.nodes.get(id).label)"))
+    assert {"57-NQ/TW", "71/NQ-CP", "155/KH-UBND", "Tích Lương II.2.2.6 #1"} <= highlighted
+    assert "An Dương II.2.6 #2" not in highlighted
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-57-NQ-TW-highlight.png"))
+    page.close()
+
+
+def test_whole_graph_map_is_aggregated_and_unfolds(browser, corpus_store, tmp_path):
+    output = tmp_path / "all.html"
+    assert CliRunner().invoke(main, ["map", "--store", str(corpus_store), "-o", str(output)]).exit_code == 0
+    page, requests, errors, _ = _open(browser, output)
+    groups = page.evaluate("window.lineageMap.nodes.get({filter: node => String(node.id).startsWith('group:')}).map(node => node.id)")
+    assert groups
+    before = page.evaluate("window.lineageMap.nodes.length")
+    assert page.evaluate(f"window.lineageMap.expand({groups[0]!r})")
+    assert page.evaluate("window.lineageMap.nodes.length") > before
+    assert [url for url in requests if not url.startswith("file://")] == [] and errors == []
+    page.close()
+
+
+# Written as HTML entities, the payload survives normalization as literal "<script>" text.
+HOSTILE = "&lt;script&gt;window.pwned = 1&lt;/script&gt;&lt;img src=x onerror=window.pwned=2&gt;"
+
+
+def test_document_text_never_runs_in_the_map(browser, tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    text = plan_path("tich-luong").read_text(encoding="utf-8")
+    text = text.replace("Thực hiện nhiệm vụ phát triển kinh tế - xã hội phường Tích Lương năm 2026", "Kế hoạch " + HOSTILE, 1)
+    text = text.replace("Tiếp tục thực hiện Nghị quyết số 18-NQ/TW", HOSTILE + " Tiếp tục thực hiện Nghị quyết số 18-NQ/TW", 1)
+    (folder / "hostile.txt").write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    assert CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store)]).exit_code == 0
+    output = tmp_path / "hostile.html"
+    assert CliRunner().invoke(main, ["map", "57-NQ/TW", "--store", str(store), "-o", str(output)]).exit_code == 0
+    page, requests, errors, dialogs = _open(browser, output)
+    task = page.evaluate("window.lineageMap.nodes.get({filter: node => node.label.startsWith('Tích Lương')})[0].id")
+    page.evaluate(f"window.lineageMap.highlight({task!r})")
+    page.fill("#search", "script")
+    for node in page.evaluate("window.lineageMap.nodes.getIds()"):
+        position = page.evaluate(f"(() => {{ const p = window.lineageMap.network.canvasToDOM(window.lineageMap.network.getPositions([{node!r}])[{node!r}]); return [p.x, p.y]; }})()")
+        box = page.locator("#map").bounding_box()
+        page.mouse.move(box["x"] + position[0], box["y"] + position[1])
+        page.wait_for_timeout(200)
+    assert page.evaluate("window.pwned") is None
+    assert dialogs == [] and errors == []
+    assert [url for url in requests if not url.startswith("file://")] == []
+    assert "<img src=x onerror=window.pwned=2>" in page.inner_text("#details")  # shown as text, not run
+    page.close()
+
+
+def test_map_file_is_utf8_with_no_remote_resource(map_57):
+    html = map_57.read_text(encoding="utf-8")
+    assert "cdn" not in html.lower().replace("cdnjs", "")  # vis-network is inlined
+    assert "<link" not in html and 'src="http' not in html
+    assert "57-NQ/TW" in html
