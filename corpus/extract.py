@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from corpus.implicit import DESCRIPTION_CONFIDENCE, descriptive_references, topic_links
 from corpus.indicators import extract_indicators
 from corpus.metadata import PlanFacts, read_plan_facts
 from corpus.pipeline import make_pipeline
 from corpus.reader import read_text
-from corpus.records import DocumentInfo, PlanRecord, Reference
+from corpus.records import DocumentInfo, Evidence, PlanRecord, Reference, Relation
 from corpus.relations import Item, extract_relations, self_mentions
-from corpus.resolve import IRI_BASE, document_iri, resolve_references, slug
+from corpus.resolve import IRI_BASE, catalogue_reference, document_iri, resolve_references, slug
 from corpus.structure import Structure, parse_structure
 from corpus.tasks import OfficeNames, extract_tasks
 from corpus.text import Text
@@ -55,6 +56,8 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
         return list({reference.id: reference for reference in found}.values())
 
     tasks = extract_tasks(structure, plan_id, offices, cited)
+    _infer_task_links(tasks, facts, {reference.symbol for reference in references if reference.level == "central" and reference.symbol})
+    relations.extend(_descriptive_relations(text))
     year = facts.period[0] if facts.period and facts.period[0] == facts.period[1] else None
     indicators = extract_indicators(structure, year, facts.period)
     for indicator in indicators:
@@ -91,6 +94,30 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
         offices=sorted(set(offices.seen.values())),
         warnings=warnings,
     )
+
+
+def _infer_task_links(tasks: list, facts: PlanFacts, central: set[str]) -> None:
+    """Topic links for tasks that implement a policy without citing it (method "topic").
+
+    A task that cites a central document already says what it implements; inferring
+    more from its words would mostly repeat or contradict it.
+    """
+    for task in tasks:
+        if central & set(task.implements):
+            continue
+        for link in topic_links(task.text, set(task.implements), facts.date):
+            task.inferred.append({"symbol": link.symbol, "id": catalogue_reference(link.symbol).id, "method": "topic",
+                                  "confidence": round(link.confidence, 2), "terms": link.terms})
+
+
+def _descriptive_relations(text: Text) -> list[Relation]:
+    """"các Nghị quyết chiến lược của Bộ Chính trị về …": the plan implements each resolution so described."""
+    relations = []
+    for found in descriptive_references(text):
+        target = catalogue_reference(found.symbol)
+        evidence = Evidence(found.start, found.end, text.original[found.start:found.end])
+        relations.append(Relation("self", "implements", found.symbol, evidence, "description", DESCRIPTION_CONFIDENCE, None, target.id))
+    return relations
 
 
 def _plan_iri(facts: PlanFacts, structure: Structure) -> str:

@@ -77,6 +77,8 @@ class Task:
     start: int = 0
     end: int = 0
     implements_named: list[str] = field(default_factory=list)
+    #: Policies the task implements by inference: {"symbol", "id", "method", "confidence", "terms"}.
+    inferred: list[dict] = field(default_factory=list)
 
 
 @dataclass

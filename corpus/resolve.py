@@ -13,7 +13,7 @@ from corpus.registry import parse_symbol, registry, symbol_key
 from corpus.structure import PartialDate
 from corpus.text import Text, ascii_key, fold_key
 
-__all__ = ["PlanContext", "resolve_references", "document_iri", "canonical_issuer", "slug"]
+__all__ = ["PlanContext", "resolve_references", "document_iri", "canonical_issuer", "slug", "catalogue_reference"]
 
 IRI_BASE = "https://w3id.org/vn-lineage/"
 
@@ -256,3 +256,16 @@ def _scope(level: str | None, province: str | None, commune: str | None) -> str:
     if level in ("commune", "district"):
         return f"vn/{slug(province or 'unknown-province')}/{slug(commune or 'unknown-commune')}"
     return "vn/unknown-level"
+
+
+def catalogue_reference(symbol: str) -> Reference:
+    """A central document of the catalogue as a reference, with the IRI extraction gives it."""
+    entry = registry().catalogue_entry(symbol)
+    parts = parse_symbol(symbol)
+    if entry is None or parts is None:
+        raise KeyError(f"{symbol} is not in the catalogue")
+    _, _, issuer_code, _, number = parts
+    reference = Reference(id="", symbol=entry.symbol, name=None, type=entry.doc_type, date=entry.date.isoformat(), year=entry.year,
+                          issuer=entry.issuer, level=entry.level, subject=entry.subject, number=number, resolved_by=["catalogue"])
+    reference.id = document_iri(reference, issuer_code, PlanContext(None, None, None, None))
+    return reference

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.records import Reference
-from corpus.registry import CatalogueEntry, parse_symbol, registry
-from corpus.resolve import PlanContext, document_iri
+from corpus.registry import CatalogueEntry, registry
+from corpus.resolve import catalogue_reference
 from ontology.terms import DCTERMS, ELI, LIN, RDF, SKOS, PREDICATE_IRIS, Triples, level_iri, topic_iri, type_iri
 from ontology.mapping import evidence_triples, issuer_triples
 
@@ -23,14 +22,7 @@ _SCHEME_DOCUMENT = "https://w3id.org/vn-lineage/catalogue"
 
 def catalogue_iri(symbol: str) -> str:
     """The IRI a catalogue document has; extraction gives the same IRI to its references."""
-    entry = registry().catalogue_entry(symbol)
-    parts = parse_symbol(symbol)
-    if entry is None or parts is None:
-        raise KeyError(f"{symbol} is not in the catalogue")
-    _, _, issuer_code, _, number = parts
-    reference = Reference(id="", symbol=entry.symbol, name=None, type=entry.doc_type, date=entry.date.isoformat(),
-                          year=entry.year, issuer=entry.issuer, level=entry.level, number=number)
-    return document_iri(reference, issuer_code, PlanContext(None, None, None, None))
+    return catalogue_reference(symbol).id
 
 
 def _entry_triples(triples: Triples, entry: CatalogueEntry) -> None:

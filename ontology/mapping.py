@@ -128,6 +128,10 @@ def _task_triples(triples: Triples, task: Task, record: PlanRecord, by_label: di
         target = by_label.get(label)
         if target:
             evidence_triples(triples, node, LIN + "implements", target, task.start, task.end, task.text, record.source, "explicit", 1.0, plan)
+    for inferred in task.inferred:
+        quote = f"{task.text}\n[{inferred['method']}: {'; '.join(inferred.get('terms', []))}]"
+        evidence_triples(triples, node, LIN + "implements", inferred["id"], task.start, task.end, quote, record.source,
+                         inferred["method"], inferred["confidence"], plan)
 
 
 def plan_triples(record: PlanRecord) -> Triples:

@@ -125,7 +125,7 @@ def test_document_text_never_runs_in_the_map(browser, tmp_path):
     output = tmp_path / "hostile.html"
     assert CliRunner().invoke(main, ["map", "57-NQ/TW", "--store", str(store), "-o", str(output)]).exit_code == 0
     page, requests, errors, dialogs = _open(browser, output)
-    task = page.evaluate("window.lineageMap.nodes.get({filter: node => node.label.startsWith('Tích Lương')})[0].id")
+    task = page.evaluate("window.lineageMap.nodes.get({filter: node => node.label.startsWith('Tích Lương II.2.2.6')})[0].id")
     page.evaluate(f"window.lineageMap.highlight({task!r})")
     page.fill("#search", "script")
     for node in page.evaluate("window.lineageMap.nodes.getIds()"):
