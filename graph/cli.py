@@ -450,11 +450,17 @@ def offices(store_spec, update_url, policy, commune, output_format):
 @main.command()
 @click.argument("query", required=False)
 @store_options
+@click.option("--shared", is_flag=True, help="Instead: indicators with the same name and target in several communes of a province.")
 @_format_option
-def indicators(query, store_spec, update_url, output_format):
+def indicators(query, store_spec, update_url, shared, output_format):
     """One indicator compared across communes (QUERY without diacritics is fine: "bao hiem y te")."""
-    from graph.queries import indicators as run_indicators
+    from graph.queries import indicators as run_indicators, shared_indicators
 
+    if shared:
+        result = shared_indicators(_projection(store_spec, update_url))
+        rows = [[row["province"], row["indicator"], f"{row['comparator'] if row['comparator'] not in ('=', None) else ''}{row['target']:g}", row["unit"] or "", ", ".join(row["communes"])] for row in result]
+        _emit(output_format, result, ["province", "indicator", "target", "unit", "communes"], rows)
+        return
     result = _run_query(run_indicators, _projection(store_spec, update_url), query)
     comparators = {">=": "≥", "<=": "≤", "=": "", None: ""}
     rows = [[row["indicator"], row["commune"], row["province"], f"{comparators.get(row['comparator'], row['comparator'] or '')}{row['target'] if row['target'] is not None else '—'}", row["unit"] or "", row["name"]] for row in result]
@@ -509,3 +515,45 @@ def map_command(policy, store_spec, update_url, commune, province, depth, implic
     data = _run_query(build_map, graph, policy, province=province, commune=commune, depth=depth, implicit=implicit)
     path = write_map(data, output or f"lineage-map-{slug(policy) if policy else 'all'}.html")
     click.echo(f"{len(data['nodes'])} nodes, {len(data['edges'])} edges: {path.resolve()}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--commune", default=None, help="Only links that involve this commune's plans.")
+@click.option("--min-words", type=int, default=12, show_default=True, help="Shortest shared run of words reported.")
+@click.option("--include-boilerplate", is_flag=True, help="Also report formulaic text that most plans share.")
+@click.option("--save", is_flag=True, help="Store the links (lin:reusesTextOf, with both spans as evidence) in the graph, replacing earlier ones.")
+@store_options
+@_format_option
+def reuse(paths, commune, min_words, include_boilerplate, save, store_spec, update_url, output_format):
+    """Passages that plans share with each other (copied from the province, or from a common template)."""
+    from corpus.extract import extract_text
+    from corpus.reuse import find_reuse, reuse_document
+    from corpus.text import ascii_key
+
+    documents = []
+    for path in _documents_or_fail(paths):
+        try:
+            text = read_text(path)
+        except DocumentError as error:
+            click.echo(f"error: {error}", err=True)
+            continue
+        documents.append(reuse_document(extract_text(text), text, min_words))
+    links = find_reuse(documents, min_words=min_words, include_boilerplate=include_boilerplate)
+    if commune:
+        wanted = ascii_key(commune)
+        links = [link for link in links if wanted in ascii_key(link.first.commune or "") or wanted in ascii_key(link.second.commune or "")]
+    data = [
+        {"first": link.first.label, "first_source": link.first.source, "second": link.second.label, "second_source": link.second.source,
+         "orientation": link.orientation, "words": link.words, "score": link.score, "boilerplate": link.boilerplate,
+         "spans": [{"first": list(span["first"]), "second": list(span["second"]), "words": span["words"], "score": span["score"], "boilerplate": span["boilerplate"]} for span in link.spans]}
+        for link in links
+    ]
+    rows = [[item["first"], item["second"], item["orientation"], item["words"], len(item["spans"]), next((span["first"][2][:70] for span in item["spans"] if not span["boilerplate"]), "")] for item in data]
+    _emit(output_format, data, ["document", "shares text with", "orientation", "words", "passages", "first passage"], rows)
+    if save:
+        from ontology.reuse import save_reuse
+
+        with _open(store_spec, update_url, read_only=False) as store:
+            save_reuse(store, links)
+        click.echo(f"stored {len(links)} reuse link(s) in {store.location}", err=True)

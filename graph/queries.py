@@ -30,7 +30,7 @@ from graph.lookup import communes, find_commune, find_document, find_item
 
 __all__ = [
     "LINEAGE", "IMPLICIT_METHODS", "example_graph", "trace", "ancestry", "coverage", "gaps", "latency",
-    "offices", "indicators", "tasks", "path", "neighbors", "graph_stats", "summary",
+    "offices", "indicators", "shared_indicators", "tasks", "path", "neighbors", "graph_stats", "summary",
 ]
 
 LINEAGE = frozenset({"implements", "continues", "amends", "based_on"})
@@ -345,6 +345,7 @@ def offices(graph: nx.MultiDiGraph, policy: str | None = None, commune: str | No
 
 # Words that vary between wards without changing what an indicator measures.
 _FILLERS = ("người dân", "dân số", "người", "trên địa bàn", "toàn dân", "đạt", "của", "phường", "xã")
+_SYNONYMS = {"truy nhập": "truy cập"}
 
 
 def harmonized_name(name: str) -> str:
@@ -354,6 +355,8 @@ def harmonized_name(name: str) -> str:
     True
     """
     key = fold_key(name)
+    for variant, usual in _SYNONYMS.items():
+        key = key.replace(variant, usual)
     for filler in _FILLERS:
         key = key.replace(f" {filler} ", " ")
     return " ".join(key.split())
@@ -381,6 +384,27 @@ def indicators(graph: nx.MultiDiGraph, query: str | None = None) -> list[dict]:
         })
     unique = {(row["indicator"], row["commune"], row["target"], row["comparator"], row["unit"]): row for row in rows}
     return sorted(unique.values(), key=lambda row: (row["indicator"], row["commune"] or "", row["target"] or 0))
+
+
+def shared_indicators(graph: nx.MultiDiGraph, min_communes: int = 2) -> list[dict]:
+    """Indicators with the same name and target in several communes of one province: a set handed down from above.
+
+    >>> shared_indicators(example_graph())
+    []
+    """
+    groups: dict[tuple, set[str]] = defaultdict(set)
+    written: dict[tuple, str] = {}
+    for _, attributes in graph.nodes(data=True):
+        if attributes.get("kind") != "indicator" or attributes.get("target") is None or not attributes.get("commune"):
+            continue
+        key = (attributes.get("province"), harmonized_name(attributes.get("label", "")), float(attributes["target"]), attributes.get("unit"), attributes.get("comparator"))
+        groups[key].add(attributes["commune"])
+        written.setdefault(key, attributes.get("label", ""))
+    shared = [
+        {"province": key[0], "indicator": written[key], "target": key[2], "unit": key[3], "comparator": key[4], "communes": sorted(names)}
+        for key, names in groups.items() if len(names) >= min_communes
+    ]
+    return sorted(shared, key=lambda row: (row["province"] or "", -len(row["communes"]), row["indicator"]))
 
 
 def tasks(graph: nx.MultiDiGraph, implements: str | None = None, commune: str | None = None, lead: str | None = None) -> list[dict]:
