@@ -16,6 +16,7 @@ config and each adding spans to ``doc.spans["references"]``:
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import time
@@ -113,8 +114,27 @@ def _set_spans(doc: Doc, key: str, spans: list[Span]) -> None:
     doc.spans[key] = sorted(existing + spans, key=lambda span: (span.start_char, span.end_char))
 
 
-def _overlaps(spans: list[Span], start: int, end: int) -> bool:
-    return any(span.start_char < end and start < span.end_char for span in spans)
+class _Taken:
+    """Character ranges already claimed by a reference, for overlap tests in logarithmic time."""
+
+    def __init__(self, spans=()):
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for span in spans:
+            self.add(span.start_char, span.end_char)
+
+    def add(self, start: int, end: int) -> None:
+        position = bisect.bisect_left(self._starts, start)
+        self._starts.insert(position, start)
+        self._ends.insert(position, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        position = bisect.bisect_left(self._starts, end)
+        # Ranges never nest deeply here, so the few ranges starting just before `end` decide.
+        for index in range(position - 1, max(-1, position - 4), -1):
+            if self._ends[index] > start:
+                return True
+        return False
 
 
 # --- numbered references -------------------------------------------------------------
@@ -189,8 +209,9 @@ class ReferenceFinder:
         _attach_subjects(doc, spans)
         _set_spans(doc, "references", spans)
         blanks = []
+        taken = _Taken(spans)
         for match in patterns["blank"].finditer(text):
-            if _overlaps(spans, match.start(), match.end()):
+            if taken.overlaps(match.start(), match.end()):
                 continue
             span = _span(doc, match.start(), match.end(), "BLANK")
             if span is not None:
@@ -214,7 +235,8 @@ def _attach_subjects(doc: Doc, spans: list[Span]) -> None:
         if not opening:
             continue
         limit = min(len(text), opening.end() + 300)
-        following = next((start for start in starts if start >= opening.end()), limit)
+        position = bisect.bisect_left(starts, opening.end())
+        following = starts[position] if position < len(starts) else limit
         limit = min(limit, following)
         end_match = _SUBJECT_END.search(text, opening.end(), limit)
         end = end_match.start() if end_match else limit
@@ -258,17 +280,20 @@ class AliasFinder:
         folded = doc.user_data.get("fold") or fold_key(text)
         numbered = list(doc.spans["references"]) if "references" in doc.spans else []
         found: list[Span] = []
+        taken = _Taken(numbered)
         pattern, aliases = _catalogue_alias_pattern()
         for match in pattern.finditer(folded):
             _check_deadline(doc)
-            if _overlaps(numbered + found, match.start(), match.end()):
+            if taken.overlaps(match.start(), match.end()):
                 continue
             found.append(self._alias_span(doc, match.start(), match.end(), aliases[match.group()], "ALIAS"))
+            taken.add(match.start(), match.end())
         short_names = self._short_names(doc, text, numbered + found)
         if short_names:
             for match in re.finditer(rf"(?<!\w)(?:{alternation(short_names)})(?![\w/])", folded):
-                if _overlaps(numbered + found, match.start(), match.end()):
+                if taken.overlaps(match.start(), match.end()):
                     continue
+                taken.add(match.start(), match.end())
                 target = short_names[match.group()]
                 span = self._alias_span(doc, match.start(), match.end(), target._.symbol, "SHORT_NAME")
                 span._.year = target._.year
@@ -370,6 +395,8 @@ class NamedReferenceFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = _doc_text(doc)
         existing = list(doc.spans["references"]) if "references" in doc.spans else []
+        existing_starts = [span.start_char for span in existing]
+        taken = _Taken(existing)
         patterns, not_after = _named_patterns()
         found: list[Span] = []
         for kind, level_rule, issuer_rule, pattern in patterns:
@@ -383,9 +410,10 @@ class NamedReferenceFinder:
                 following = None
                 if cue:
                     end = match.start("cue") - 1
-                    following = next((span for span in existing if span.start_char >= match.end() and span._.citation_start <= match.end() + 2), None)
+                    position = bisect.bisect_left(existing_starts, match.end())
+                    following = existing[position] if position < len(existing) and existing[position]._.citation_start <= match.end() + 2 else None
                     name_end = following.end_char if following is not None else end
-                if _overlaps(existing + found, start, end) or end - start > self.max_name_chars:
+                if taken.overlaps(start, end) or end - start > self.max_name_chars:
                     continue
                 span = _span(doc, start, end, "NAMED")
                 if span is None:
@@ -425,6 +453,7 @@ def _government_programme(issuer: str | None, target: Span | None):
 def make_pipeline() -> Language:
     """The reference pipeline, built once per process."""
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "lineage.syllables.v1"}}})
+    nlp.max_length = 200_000_000  # no parser or NER here: memory grows with the text, not per 100,000 characters
     nlp.add_pipe("lineage_references")
     nlp.add_pipe("lineage_aliases")
     nlp.add_pipe("lineage_named")

@@ -13,6 +13,7 @@ Two kinds of statement carry the cascade:
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,11 +44,16 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return _split(_CLAUSE_BREAK, text, start, end)
 
 
+#: Evidence is one sentence, but never more than this many characters either side of the relation.
+EVIDENCE_REACH = 600
+
+
 def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence (or line) around text[start:end]."""
-    left = max((match.end() for match in _SENTENCE_BREAK.finditer(text, max(0, start - 2000), start)), default=max(0, start - 2000))
-    right_match = _SENTENCE_BREAK.search(text, end)
-    right = right_match.start() + (1 if right_match.group() == "." else 0) if right_match else len(text)
+    """The sentence (or line) around text[start:end], clipped to EVIDENCE_REACH characters either side."""
+    floor = max(0, start - EVIDENCE_REACH)
+    left = max((match.end() for match in _SENTENCE_BREAK.finditer(text, floor, start)), default=floor)
+    right_match = _SENTENCE_BREAK.search(text, end, min(len(text), end + EVIDENCE_REACH))
+    right = right_match.start() + (1 if right_match.group() == "." else 0) if right_match else min(len(text), end + EVIDENCE_REACH)
     while left < start and text[left] in " \t\n":
         left += 1
     return left, right
@@ -103,6 +109,7 @@ class _RelationBuilder:
         self.relations: list[Relation] = []
         self.named_relations: list[Relation] = []
         self.seen: set[tuple[str, str, str]] = set()
+        self.self_objects: set[str] = set()
 
     def add(self, subject: Reference | None, predicate: str, obj: Reference, start: int, end: int, confidence: float = 1.0, method: str = "explicit") -> None:
         """Record one relation; `subject` None is the plan itself."""
@@ -111,6 +118,8 @@ class _RelationBuilder:
         if key in self.seen or (subject is not None and subject.id == obj.id):
             return
         self.seen.add(key)
+        if subject is None:
+            self.self_objects.add(obj.id)
         sentence_start, sentence_end = sentence_around(self.text.normalized, start, end)
         original_start, original_end = self.text.to_original(sentence_start, sentence_end)
         evidence = Evidence(original_start, original_end, self.text.original[original_start:original_end].strip())
@@ -119,11 +128,21 @@ class _RelationBuilder:
         (self.named_relations if unnamed else self.relations).append(relation)
 
     def has_self_relation(self, reference: Reference) -> bool:
-        return any(key[0] == "self" and key[2] == reference.id for key in self.seen)
+        return reference.id in self.self_objects
 
 
 def _items_in(items: list[Item], start: int, end: int) -> list[Item]:
-    return [item for item in items if start <= item.start < end]
+    """The items (sorted by start) that begin in [start, end)."""
+    starts = [item.start for item in items] if not hasattr(items, "starts") else items.starts
+    return items[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+
+class _SortedItems(list):
+    """Items sorted by where they start, with the starts kept for bisection."""
+
+    def __init__(self, items):
+        super().__init__(sorted(items, key=lambda item: item.start))
+        self.starts = [item.start for item in self]
 
 
 def _same_document(first: Item, second: Item) -> bool:
@@ -205,7 +224,7 @@ def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, i
     """(relations between the plan or symbols, relations that involve a document known only by name)."""
     builder = _RelationBuilder(text)
     folded = text.fold
-    items = sorted(items, key=lambda item: item.start)
+    items = _SortedItems(items)
     if issuing:
         issuing_items = [item for item in _items_in(items, issuing[0], issuing[1]) if item.reference is not None]
         if issuing_items:
