@@ -6,6 +6,7 @@ what it can, says what it guessed, and refuses clearly what it cannot read.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 import zipfile
@@ -13,7 +14,10 @@ from pathlib import Path
 
 from corpus.text import Text, normalize
 
-__all__ = ["DocumentError", "read_text", "decode_bytes", "find_documents", "SUPPORTED_SUFFIXES"]
+__all__ = ["DocumentError", "read_text", "decode_bytes", "check_legacy_fonts", "find_documents", "SUPPORTED_SUFFIXES", "MAX_MEGABYTES"]
+
+#: Documents larger than this are refused (a plan is rarely over 2 MB); LINEAGE_MAX_MB changes it.
+MAX_MEGABYTES = 20.0
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
@@ -37,48 +41,97 @@ def read_text(path: str | Path) -> Text:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
+    limit = float(os.environ.get("LINEAGE_MAX_MB", MAX_MEGABYTES))
     try:
+        size = path.stat().st_size
+        if size > limit * 1_000_000:
+            raise DocumentError(path, f"is {size / 1_000_000:.1f} MB; documents over {limit:g} MB are not read (set LINEAGE_MAX_MB to raise the limit)")
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(path, f"cannot open: {error.strerror or error}") from None
     if not data.strip():
         raise DocumentError(path, "the file is empty")
     if suffix == ".docx":
-        original, warnings = _docx_text(path, data), ()
+        original, warnings = check_legacy_fonts(_docx_text(path, data), path)
     elif suffix == ".pdf":
         original, warnings = _pdf_text(path, data), ()
     else:
         original, warnings = decode_bytes(data, path)
+    if not _looks_vietnamese(original[:50000]) and sum(character.isalpha() for character in original[:50000]) > 200:
+        warnings = warnings + (f"{path}: the text does not look like Vietnamese; little will be found in it",)
     return normalize(original, source=str(path), warnings=warnings)
 
 
 def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, tuple[str, ...]]:
-    """Decode plain text: UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1258."""
+    """Decode plain text: UTF-8 (with or without BOM), UTF-16 with BOM, Windows-1258, or the
+    legacy TCVN3 (ABC) font encoding (converted, with a warning); VNI is recognized and refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16"), ()
+            return check_legacy_fonts(data.decode("utf-16"), path)
         except UnicodeDecodeError:
             raise DocumentError(path, "starts with a UTF-16 byte order mark but is not valid UTF-16") from None
     if b"\x00" in data[:4096]:
         raise DocumentError(path, "looks like a binary file, not text (it contains NUL bytes)")
     try:
-        return data.decode("utf-8-sig"), ()
+        return check_legacy_fonts(data.decode("utf-8-sig"), path)
     except UnicodeDecodeError:
         pass
+    if _VNI.search(data.decode("cp1252", errors="replace")):
+        raise DocumentError(path, _VNI_MESSAGE)
+    candidates = []
     try:
-        text = unicodedata.normalize("NFC", data.decode("cp1258"))
+        candidates.append((unicodedata.normalize("NFC", data.decode("cp1258")), "decoded as Windows-1258 (Vietnamese ANSI)"))
     except UnicodeDecodeError:
-        text = ""
-    if text and _looks_vietnamese(text):
-        return text, (f"{path}: not UTF-8; decoded as Windows-1258 (Vietnamese ANSI)",)
-    raise DocumentError(path, "not valid UTF-8, UTF-16 or Windows-1258 text; save it as UTF-8 and try again")
+        pass
+    candidates.append((_from_tcvn3(data.decode("latin-1")), "converted from the legacy TCVN3 (ABC) font encoding"))
+    text, how = max(candidates, key=lambda candidate: _vietnamese_score(candidate[0]))
+    if _vietnamese_score(text) > 0 and _looks_vietnamese(text):
+        return text, (f"{path}: not UTF-8; {how}",)
+    raise DocumentError(path, "not valid UTF-8, UTF-16, Windows-1258 or TCVN3 text; save it as UTF-8 and try again")
+
+
+def _legacy_tables() -> dict:
+    import json
+
+    from corpus.registry import DATA_DIR
+
+    return json.loads((DATA_DIR / "legacy-encodings.json").read_text(encoding="utf-8"))
+
+
+_LEGACY = _legacy_tables()
+_TCVN3 = str.maketrans({chr(int(code, 16)): letter for code, letter in _LEGACY["tcvn3"].items()})
+_VNI = re.compile("|".join(re.escape(word) for word in _LEGACY["vni_words"]))
+_COMMON = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in _LEGACY["common_words"]) + r")(?!\w)", re.IGNORECASE)
+_VNI_MESSAGE = "the text uses the legacy VNI font encoding; convert it to Unicode (Unikey's converter does this) and try again"
+
+
+def _from_tcvn3(text: str) -> str:
+    return text.translate(_TCVN3)
+
+
+def _vietnamese_score(text: str) -> int:
+    """How many frequent words of Vietnamese plans a decoding contains (in the first 20,000 characters)."""
+    return len(_COMMON.findall(text[:20000]))
+
+
+def check_legacy_fonts(text: str, path: str | Path) -> tuple[str, tuple[str, ...]]:
+    """Text typed in a legacy font (TCVN3, VNI) and saved as Unicode looks like Latin-1 letters: convert or refuse."""
+    sample = text[:20000]
+    if _vietnamese_score(sample) >= 3 or not any(ord(character) > 127 for character in sample):
+        return text, ()
+    if _VNI.search(sample):
+        raise DocumentError(path, _VNI_MESSAGE)
+    converted = _from_tcvn3(text)
+    if _vietnamese_score(converted[:20000]) > max(2, _vietnamese_score(sample)):
+        return converted, (f"{path}: the text was typed in the legacy TCVN3 (ABC) font encoding; converted to Unicode",)
+    return text, ()
 
 
 def _looks_vietnamese(text: str) -> bool:
     letters = [character for character in text if character.isalpha()]
     if not letters:
         return False
-    control = sum(1 for character in text if ord(character) < 32 and character not in "\t\n\r\f")
+    control = sum(1 for character in text if ord(character) < 32 and character not in "\t\n\r\f\v")
     vietnamese = sum(1 for character in letters if character in _VIETNAMESE_LETTERS)
     return control == 0 and vietnamese / len(letters) > 0.02
 

@@ -35,6 +35,7 @@ class PlanContext:
 class _Group:
     key: str
     spans: list = field(default_factory=list)
+    years: set = field(default_factory=set)
 
 
 def slug(value: str) -> str:
@@ -120,17 +121,14 @@ def _group_mentions(spans) -> list[_Group]:
         key = symbol_key(span._.symbol) if span._.symbol else "name:" + fold_key(span._.name or span.text)
         candidates = by_key.setdefault(key, [])
         year = span._.year
-        target = None
-        for group in candidates:
-            years = {member._.year for member in group.spans if member._.year}
-            if not year or not years or year in years:
-                target = group
-                break
+        target = next((group for group in candidates if not year or not group.years or year in group.years), None)
         if target is None:
             target = _Group(key)
             candidates.append(target)
             groups.append(target)
         target.spans.append(span)
+        if year:
+            target.years.add(year)
     return groups
 
 
