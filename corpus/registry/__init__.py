@@ -211,14 +211,12 @@ def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
     date_after = rf"[ \t]{{0,3}},?{gap}(?:(?i:ngày){gap})?(?:(?P<d_day>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_month>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_year>(?:19|20)\d{{2}})(?!\d)|(?P<w_day>\d{{1,2}}){gap}(?i:tháng){gap}(?P<w_month>\d{{1,2}}){gap}(?i:năm){gap}(?P<w_year>(?:19|20)\d{{2}}))"
     stop_words = r"về|thực hiện|triển khai|ban hành|ngày|và|tại|trong|đã|được|đến|nhằm|theo|để|cụ thể hóa|gắn với|giai đoạn|năm|trên|đối với|với"
     issuer_after = rf"[ \t]{{0,3}},?{gap}(?i:của){gap}(?P<issuer>(?:(?!\s(?i:{stop_words})\b)[^,;.()\n\"“”]){{2,120}})"
-    subject_after = rf"[ \t]{{0,3}},?{gap}(?P<subject>(?i:về)\s[^;()\n]{{3,300}}?)(?=[;()\n]|\.(?:\s|$)|$|\s(?:thực hiện|triển khai|trên địa bàn)\s)"
     return {
         "symbol": re.compile(symbol),
         "blank": re.compile(blank),
         "type_word_before": re.compile(rf"{type_word}$"),
         "date_after": re.compile(date_after),
         "issuer_after": re.compile(issuer_after),
-        "subject_after": re.compile(subject_after),
         "short_name": re.compile(r"[ \t]{0,3}\((?:(?i:sau đây gọi (?:tắt )?là|sau đây viết tắt là|gọi tắt là|viết tắt là)[ \t]{1,3})?(?P<short>[^()\n]{3,90})\)"),
     }
 
