@@ -35,8 +35,9 @@ class Item:
     reference: Reference | None  # None: the plan itself ("Kế hoạch này")
 
 
-_CLAUSE_BREAK = re.compile(rf";|\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
-_SENTENCE_BREAK = re.compile(rf"\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
+# A line end inside a symbol written across two lines ("45-\nNQ/TW") does not end a clause.
+_CLAUSE_BREAK = re.compile(rf";|(?<![-/])\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
+_SENTENCE_BREAK = re.compile(rf"(?<![-/])\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

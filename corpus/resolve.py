@@ -140,7 +140,7 @@ def resolve_references(spans, text: Text, context: PlanContext) -> tuple[list[Re
     own_key = symbol_key(context.own_symbol) if context.own_symbol else None
     for group in _group_mentions(spans):
         first = group.spans[0]
-        if own_key and group.key == own_key:
+        if own_key and group.key == own_key and not _issued_elsewhere(group, context):
             continue
         if first._.kind == "named" and _names_the_plan_itself(first, context):
             continue
@@ -149,6 +149,16 @@ def resolve_references(spans, text: Text, context: PlanContext) -> tuple[list[Re
         for span in group.spans:
             by_span[span.start_char] = reference
     return references, by_span
+
+
+def _issued_elsewhere(group: _Group, context: PlanContext) -> bool:
+    """A document with the plan's own number but another issuer ("05/KH-UBND của UBND tỉnh" in a
+    ward's 05/KH-UBND): the number is reused by every committee, so it is another document."""
+    for span in group.spans:
+        _, level, _ = canonical_issuer(span._.issuer, context)
+        if level and level != "commune":
+            return True
+    return False
 
 
 def _names_the_plan_itself(span, context: PlanContext) -> bool:

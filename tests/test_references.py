@@ -174,3 +174,10 @@ def test_the_plans_own_number_is_not_a_reference():
     record = extract_snippet("Kế hoạch số 12/KH-UBND này thay thế Kế hoạch số 3/KH-UBND.")
     assert record.document.symbol == "12/KH-UBND"
     assert symbols(record) == ["3/KH-UBND"]
+
+
+def test_the_plans_own_number_issued_by_the_province_is_another_document():
+    # The ward's plan is 12/KH-UBND; the province's yearly plan is numbered 12/KH-UBND too.
+    record = extract_snippet("Thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2026 của UBND tỉnh về phát triển kinh tế - xã hội năm 2026.")
+    assert record.document.symbol == "12/KH-UBND"
+    assert reference(record, "12/KH-UBND").level == "province"

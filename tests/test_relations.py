@@ -95,3 +95,10 @@ def test_other_mentions_are_citations_with_evidence():
     assert relation.predicate == "cites"
     assert relation.method == "explicit" and relation.confidence == 1.0
     assert "57-NQ/TW" in relation.evidence.sentence
+
+
+def test_a_symbol_broken_across_lines_stays_in_its_sentence():
+    sentence = ("Triển khai Chương trình hành động số 14-\nCTr/TU ngày 18/12/2025 của Ban Thường vụ Tỉnh ủy và Kế hoạch số 88/KH-UBND "
+                "ngày 15/11/2025 của UBND tỉnh thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.")
+    found = {pair for pair in pairs(extract_snippet(sentence, header=False)) if pair[0] != "self"}
+    assert found == {("14-CTr/TU", "implements", "57-NQ/TW"), ("88/KH-UBND", "implements", "57-NQ/TW")}
