@@ -53,6 +53,15 @@ def _written(symbol: str, generator: random.Random) -> str:
     return symbol
 
 
+def _filler_paragraphs(generator: random.Random, kind: str, count: int) -> list[str]:
+    """Task paragraphs with no reference, as most of a plan is (about 600 characters each)."""
+    lines = []
+    for _ in range(count):
+        sentences = [f"{generator.choice(FILLER)} trên địa bàn {kind}, bảo đảm tiến độ và chất lượng theo kế hoạch năm 2026" for _ in range(generator.randint(4, 7))]
+        lines += ["- " + "; ".join(sentences) + ".", ""]
+    return lines
+
+
 def _commune_names(generator: random.Random, count: int) -> list[str]:
     names: set[str] = set()
     while len(names) < count:
@@ -87,7 +96,7 @@ def _commune_plan(province: str, commune: str, kind: str, provincial: dict, gene
              f"Ủy ban nhân dân {kind} {commune} xây dựng Kế hoạch như sau:", "", "I. MỤC ĐÍCH, YÊU CẦU", "",
              "1. Cụ thể hóa các chỉ tiêu, nhiệm vụ phát triển kinh tế - xã hội năm 2026.", "", "II. CHỈ TIÊU CHỦ YẾU", "",
              "STT\tChỉ tiêu\tNăm 2026\tĐơn vị chủ trì tham mưu"]
-    for index in range(1, 9):
+    for index in range(1, 31):
         lines.append(f"{index}\tTỷ lệ chỉ tiêu số {index} (%)\t{generator.randint(50, 100)}\t{generator.choice(OFFICES)}")
     lines += ["", "III. NHIỆM VỤ VÀ GIẢI PHÁP", ""]
     section = 0
@@ -115,6 +124,7 @@ def _commune_plan(province: str, commune: str, kind: str, provincial: dict, gene
             references.add(state)
             tasks[f"III.{section}"] = [state]
         lines += [sentence, "", f"- {generator.choice(FILLER)}; {topic}.", ""]
+        lines += _filler_paragraphs(generator, kind, generator.randint(3, 7))
     if generator.random() < 0.3:
         section += 1
         lines += [f"{section}. Công tác công an", "", "- Thực hiện hiệu quả Đề án 06/CP, bảo đảm dữ liệu dân cư đúng, đủ, sạch, sống.", ""]
@@ -123,7 +133,7 @@ def _commune_plan(province: str, commune: str, kind: str, provincial: dict, gene
     lines += ["IV. TỔ CHỨC THỰC HIỆN", "", "1. Các phòng, ban căn cứ chức năng, nhiệm vụ tổ chức thực hiện Kế hoạch này.", "",
               "Nơi nhận:", f"- UBND {unit};", "- Lưu: VT.", "", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", f"{generator.choice(SYLLABLES)} Văn {generator.choice(SYLLABLES)}", "",
               "PHỤ LỤC", "NHIỆM VỤ TRỌNG TÂM", "", "STT\tNhiệm vụ\tThời gian\tCơ quan chủ trì\tCơ quan phối hợp"]
-    for index in range(1, 13):
+    for index in range(1, 41):
         lines.append(f"{index}\t{generator.choice(FILLER)}\t2026\t{generator.choice(OFFICES)} {kind if generator.random() < 0.5 else ''}".rstrip() + f"\t{generator.choice(OFFICES)}")
     truth = {"references": sorted(references), "pairs": sorted(map(list, pairs)), "tasks": tasks, "province": province, "commune": commune}
     return "\n".join(lines) + "\n", truth

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.registry import DATA_DIR, CatalogueEntry, registry
+from corpus.registry import DATA_DIR, CatalogueEntry, alternation, registry
 from corpus.structure import PartialDate
 from corpus.text import Text, fold_key
 
@@ -109,26 +109,11 @@ def _topic_rules() -> tuple[set[str], float, int]:
 
 
 @lru_cache(maxsize=1)
-def _topic_patterns() -> list[tuple[CatalogueEntry, list[tuple[str, re.Pattern]]]]:
-    """Root policies of the catalogue and a pattern for each of their topic terms."""
-    patterns = []
-    for entry in registry().catalogue:
-        if not entry.topics or entry.relations:
-            continue
-        terms = [(topic, re.compile(rf"(?<!\w){re.escape(fold_key(topic))}(?!\w)")) for topic in entry.topics]
-        patterns.append((entry, terms))
-    return patterns
-
-
-def _implementers(symbol: str) -> set[str]:
-    """Catalogue documents that implement, continue or amend `symbol` (directly or not)."""
-    found: set[str] = set()
-    frontier = {symbol}
-    while frontier:
-        step = {entry.symbol for entry in registry().catalogue for predicate, target in entry.relations if target in frontier and predicate in ("implements", "continues", "amends")}
-        frontier = step - found
-        found |= step
-    return found
+def _topic_index() -> tuple[list[tuple[CatalogueEntry, list[str]]], re.Pattern]:
+    """Root policies of the catalogue with their topic terms, and one pattern for every term."""
+    roots = [(entry, list(entry.topics)) for entry in registry().catalogue if entry.topics and not entry.relations]
+    terms = {fold_key(topic) for _, topics in roots for topic in topics}
+    return roots, re.compile(rf"(?<!\w)(?:{alternation(terms)})(?!\w)")
 
 
 def _weight(terms: list[str]) -> tuple[float, bool]:
@@ -147,14 +132,17 @@ def topic_links(task_text: str, cited: set[str], plan_date: PartialDate | None) 
     []
     """
     _, threshold, _ = _topic_rules()
-    folded = fold_key(task_text)
+    roots, pattern = _topic_index()
+    found = {match.group() for match in pattern.finditer(fold_key(task_text))}
+    if not found:
+        return []
     scored: list[tuple[float, CatalogueEntry, list[str]]] = []
-    for entry, terms in _topic_patterns():
+    for entry, topics in roots:
         if plan_date and entry.date.year > plan_date.year:
             continue
-        if entry.symbol in cited or cited & _implementers(entry.symbol):
+        matched = [topic for topic in topics if fold_key(topic) in found]
+        if not matched or entry.symbol in cited:
             continue
-        matched = [topic for topic, pattern in terms if pattern.search(folded)]
         weight, specific = _weight(matched)
         if weight >= threshold or specific:
             scored.append((weight, entry, matched))

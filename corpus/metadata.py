@@ -51,7 +51,7 @@ class PlanFacts:
         """What resolving the plan's references needs to know about the plan."""
         return PlanContext(
             province=self.province, commune=self.commune, commune_kind=self.commune_kind, date=self.date,
-            own_symbol=self.symbol, doc_type=self.doc_type, issuer_body=self.issuer_body,
+            own_symbol=self.symbol, doc_type=self.doc_type, issuer_body=self.issuer_body, level=self.level,
         )
 
 

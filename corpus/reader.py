@@ -127,13 +127,16 @@ def check_legacy_fonts(text: str, path: str | Path) -> tuple[str, tuple[str, ...
     return text, ()
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_VIETNAMESE_LETTER = re.compile("[" + "".join(sorted(_VIETNAMESE_LETTERS)) + "]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
 def _looks_vietnamese(text: str) -> bool:
-    letters = [character for character in text if character.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return False
-    control = sum(1 for character in text if ord(character) < 32 and character not in "\t\n\r\f\v")
-    vietnamese = sum(1 for character in letters if character in _VIETNAMESE_LETTERS)
-    return control == 0 and vietnamese / len(letters) > 0.02
+    return not _CONTROL.search(text) and len(_VIETNAMESE_LETTER.findall(text)) / letters > 0.02
 
 
 def _docx_text(path: Path, data: bytes) -> str:

@@ -29,6 +29,7 @@ class PlanContext:
     own_symbol: str | None = None
     doc_type: str | None = None
     issuer_body: str | None = None
+    level: str | None = None
 
 
 @dataclass
@@ -156,7 +157,7 @@ def _issued_elsewhere(group: _Group, context: PlanContext) -> bool:
     ward's 05/KH-UBND): the number is reused by every committee, so it is another document."""
     for span in group.spans:
         _, level, _ = canonical_issuer(span._.issuer, context)
-        if level and level != "commune":
+        if level and level != (context.level or "commune"):
             return True
     return False
 

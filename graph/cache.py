@@ -22,7 +22,7 @@ from ontology.terms import LIN
 __all__ = ["store_version", "load_projection", "cache_path"]
 
 #: Bump when the projection's shape changes, so older caches are rebuilt.
-_FORMAT = 4
+_FORMAT = 5
 
 
 def store_version(store: Store) -> str:

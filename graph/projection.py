@@ -42,6 +42,13 @@ STRUCTURE_PREDICATES = {
 }
 
 
+_ATTRIBUTES = {
+    "symbol": ELI + "id_local", "name": LIN + "name", "label": SKOS + "prefLabel", "title": ELI + "title", "level": LIN + "level",
+    "date": ELI + "date_document", "month": LIN + "month", "year": LIN + "year", "section": LIN + "section", "number": SKOS + "notation",
+    "text": DCTERMS + "description", "target": LIN + "target", "unit": LIN + "unit", "comparator": LIN + "comparator",
+}
+
+
 def _values(mapping: dict[str, str]) -> str:
     return " ".join(f"(<{iri}> \"{name}\")" for iri, name in mapping.items())
 
@@ -49,36 +56,21 @@ def _values(mapping: dict[str, str]) -> str:
 def project(store: Store) -> nx.MultiDiGraph:
     """Build the projection (see graph.cache for the cached version)."""
     graph = nx.MultiDiGraph()
-    nodes = store.query(f"""
-        SELECT ?node ?kind ?symbol ?name ?label ?title ?level ?date ?month ?year ?section ?number ?text ?target ?unit ?comparator WHERE {{
-            VALUES (?class ?kind) {{ {_values(NODE_KINDS)} }}
-            ?node a ?class .
-            OPTIONAL {{ ?node <{ELI}id_local> ?symbol }}
-            OPTIONAL {{ ?node <{LIN}name> ?name }}
-            OPTIONAL {{ ?node <{SKOS}prefLabel> ?label }}
-            OPTIONAL {{ ?node <{ELI}title> ?title }}
-            OPTIONAL {{ ?node <{LIN}level> ?levelConcept . BIND(STRAFTER(STR(?levelConcept), "level-") AS ?level) }}
-            OPTIONAL {{ ?node <{ELI}date_document> ?date }}
-            OPTIONAL {{ ?node <{LIN}month> ?month }}
-            OPTIONAL {{ ?node <{LIN}year> ?year }}
-            OPTIONAL {{ ?node <{LIN}section> ?section }}
-            OPTIONAL {{ ?node <{SKOS}notation> ?number }}
-            OPTIONAL {{ ?node <{DCTERMS}description> ?text }}
-            OPTIONAL {{ ?node <{LIN}target> ?target }}
-            OPTIONAL {{ ?node <{LIN}unit> ?unit }}
-            OPTIONAL {{ ?node <{LIN}comparator> ?comparator }}
-        }}""")
-    for row in nodes:
-        node = row["node"]
-        attributes = {key: value for key, value in row.items() if key not in ("node",) and value is not None}
-        if node in graph:
-            current = graph.nodes[node]
-            if _KIND_PRIORITY.index(attributes["kind"]) < _KIND_PRIORITY.index(current["kind"]):
-                current["kind"] = attributes["kind"]
-            for key, value in attributes.items():
-                current.setdefault(key, value)
-        else:
-            graph.add_node(node, **attributes)
+    kinds = store.query(f"SELECT DISTINCT ?node ?kind WHERE {{ VALUES (?class ?kind) {{ {_values(NODE_KINDS)} }} ?node a ?class . }}")
+    for row in kinds:
+        node, kind = row["node"], row["kind"]
+        if node not in graph:
+            graph.add_node(node, kind=kind)
+        elif _KIND_PRIORITY.index(kind) < _KIND_PRIORITY.index(graph.nodes[node]["kind"]):
+            graph.nodes[node]["kind"] = kind
+    # One query per attribute: a single query with an OPTIONAL for each would multiply the
+    # rows of a document that many plans describe (each with its own subject line).
+    for name, predicate in _ATTRIBUTES.items():
+        for row in store.query(f"SELECT ?node ?value WHERE {{ ?node <{predicate}> ?value }}"):
+            node = row["node"]
+            if node in graph and name not in graph.nodes[node]:
+                value = row["value"]
+                graph.nodes[node][name] = value.rsplit("level-", 1)[-1] if name == "level" else value
     for node, attributes in graph.nodes(data=True):
         attributes["label"] = attributes.get("symbol") or attributes.get("name") or attributes.get("label") or attributes.get("title") or node.rsplit("/", 1)[-1]
     edges = store.query(f"""

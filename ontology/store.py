@@ -156,6 +156,15 @@ class OxigraphStore(Store):
     def nquads(self) -> str:
         return self._store.dump(format=self._pyoxigraph.RdfFormat.N_QUADS).decode("utf-8")
 
+    def graph_ntriples(self, graph: str) -> str:
+        """The triples of one named graph, as N-Triples."""
+        quads = self._store.quads_for_pattern(None, None, None, self._pyoxigraph.NamedNode(graph))
+        return "".join(f"{quad.subject} {quad.predicate} {quad.object} .\n" for quad in quads)
+
+    def load_ntriples(self, ntriples: str) -> None:
+        """Add N-Triples to the default graph (for side-by-side measurements)."""
+        self._store.load(ntriples.encode("utf-8"), format=self._pyoxigraph.RdfFormat.N_TRIPLES)
+
     def close(self) -> None:
         if not self.read_only and self.location != "memory":
             self._store.flush()
