@@ -6,7 +6,8 @@ vis-network (the copy pyvis ships) and uses no other resource.  All document tex
 reaches the page as JSON data and is put into it with `textContent`, never as HTML.
 Levels are computed here and physics is off, so a map of thousands of nodes draws
 at once; above `AGGREGATE_ABOVE` nodes, tasks are folded into one node per commune
-(and communes into one per province), which a click unfolds.
+(and communes into one per province), which a click unfolds; on a policy's map,
+the tasks linked to it only by inference are folded per commune the same way.
 """
 
 from __future__ import annotations
@@ -70,11 +71,13 @@ def _edge_tooltip(data: dict) -> str:
     return "\n".join(lines)
 
 
-def _cascade(graph: nx.MultiDiGraph, policy: str, province: str | None, commune: str | None, depth: int | None, implicit: bool) -> tuple[str, set[str]]:
+def _cascade(graph: nx.MultiDiGraph, policy: str, province: str | None, commune: str | None, depth: int | None, implicit: bool) -> tuple[str, set[str], set[str]]:
+    """(the policy, everything in its drawn cascade, the tasks that reach it only by inference)."""
     result = trace(graph, policy, province=province, commune=commune, explicit_only=not implicit)
     root = result["policy"]["id"]
-    members = {item["id"] for item in result["items"] if depth is None or len(item["path"]) - 1 <= depth}
-    return root, members
+    items = [item for item in result["items"] if depth is None or len(item["path"]) - 1 <= depth]
+    inferred = {item["id"] for item in items if item["implicit"] and item["kind"] == "task"}
+    return root, {item["id"] for item in items}, inferred
 
 
 def _task_counts(graph: nx.MultiDiGraph, members: set[str]) -> dict[str, int]:
@@ -119,8 +122,9 @@ def _edge_payload(source: str, target: str, data: dict) -> dict:
 
 def _select(graph: nx.MultiDiGraph, policy: str | None, province: str | None, commune: str | None, depth: int | None, implicit: bool):
     """The nodes a map shows, each with its row, and the edges between them."""
+    inferred: set[str] = set()
     if policy:
-        root, members = _cascade(graph, policy, province, commune, depth, implicit)
+        root, members, inferred = _cascade(graph, policy, province, commune, depth, implicit)
         rows = {node: _row(graph.nodes[node]) for node in members}
         rows[root] = "policy"
     else:
@@ -141,12 +145,11 @@ def _select(graph: nx.MultiDiGraph, policy: str | None, province: str | None, co
             if not implicit and data.get("method") in IMPLICIT_METHODS:
                 continue
             edges.append((source, target, data))
-    return rows, edges
+    return rows, edges, inferred
 
 
-def _aggregate(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, threshold: int) -> tuple[list[dict], list[dict]]:
-    """Fold tasks and offices into one node per commune; if still too many, communes into one per province."""
-    counts = _task_counts(graph, {node for node, row in rows.items() if row == "task"})
+def _size_groups(graph: nx.MultiDiGraph, rows: dict[str, str], threshold: int) -> dict[str, str]:
+    """Tasks and offices folded into one group per commune; if still too many, communes into one per province."""
     groups: dict[str, list[str]] = defaultdict(list)
     for node, row in rows.items():
         if row in ("task", "office"):
@@ -158,37 +161,56 @@ def _aggregate(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, thresh
                 folded[node] = f"group:communes:{graph.nodes[node].get('province') or '?'}"
         for member, group in list(folded.items()):
             if group.startswith("group:tasks:"):
-                commune = group.split(":", 2)[2]
                 province = next((graph.nodes[node].get("province") for node in groups[group] if graph.nodes[node].get("province")), "?")
-                folded[member] = f"group:communes:{province}" if commune else group
-    visible = [node for node in rows if node not in folded]
+                folded[member] = f"group:communes:{province}"
+    return folded
+
+
+def _inferred_groups(graph: nx.MultiDiGraph, inferred_tasks: set[str]) -> dict[str, str]:
+    """Tasks linked to the policy only by inference, folded into one group per commune (a click unfolds them)."""
+    return {task: f"group:inferred:{graph.nodes[task].get('commune') or '?'}" for task in inferred_tasks}
+
+
+_GROUP_LABELS = {
+    "tasks": ("{tasks} nhiệm vụ · {place}", "task"),
+    "inferred": ("{tasks} nhiệm vụ suy luận · {place}", "task"),
+    "communes": ("{communes} xã, phường · {place}", "commune"),
+}
+
+
+def _fold(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, folded: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """Nodes and edges with the `folded` members replaced by their group; members kept for unfolding."""
+    counts = _task_counts(graph, {node for node, row in rows.items() if row == "task"})
+
+    def payload(node: str) -> dict:
+        return _node_payload(node, graph.nodes[node], rows[node], 12 + 4 * math.sqrt(counts.get(node, 0)))
+
+    nodes = [payload(node) for node in rows if node not in folded]
     members_of: dict[str, list[str]] = defaultdict(list)
     for member, group in folded.items():
         members_of[group].append(member)
-    nodes = [_node_payload(node, graph.nodes[node], rows[node], 12 + 4 * math.sqrt(counts.get(node, 0))) for node in visible]
     for group, members in sorted(members_of.items()):
         kind, place = group.split(":")[1], group.split(":", 2)[2]
-        tasks = sum(1 for member in members if rows[member] == "task")
-        label = f"{tasks} nhiệm vụ · {place}" if kind == "tasks" else f"{sum(1 for m in members if rows[m] == 'commune')} xã, phường · {place}"
-        payload = {
-            "id": group, "label": label, "title": f"{label}\nBấm để mở / click to open", "level": LEVEL_ROWS["task" if kind == "tasks" else "commune"],
+        template, row = _GROUP_LABELS[kind]
+        label = template.format(tasks=sum(1 for member in members if rows[member] == "task"), communes=sum(1 for member in members if rows[member] == "commune"), place=place)
+        nodes.append({
+            "id": group, "label": label, "title": f"{label}\nBấm để mở / click to open", "level": LEVEL_ROWS[row],
             "color": COLOURS["aggregate"], "size": 14 + 2 * math.sqrt(len(members)), "shape": "diamond", "category": "aggregate",
-            "members": [_node_payload(member, graph.nodes[member], rows[member], 12 + 4 * math.sqrt(counts.get(member, 0))) for member in members],
-        }
-        nodes.append(payload)
+            "members": [payload(member) for member in members],
+        })
     edge_payloads: dict[tuple, dict] = {}
     for source, target, data in edges:
-        payload = _edge_payload(source, target, data)
-        payload["member_from"], payload["member_to"] = source, target
+        edge = _edge_payload(source, target, data)
+        edge["member_from"], edge["member_to"] = source, target
         shown = (folded.get(source, source), folded.get(target, target))
         if shown[0] == shown[1]:
             continue
-        payload["from"], payload["to"] = shown
-        key = (shown[0], shown[1], payload["relation"])
+        edge["from"], edge["to"] = shown
+        key = (shown[0], shown[1], edge["relation"])
         if key in edge_payloads and (source != shown[0] or target != shown[1]):
-            edge_payloads[key].setdefault("hidden_members", []).append({k: payload[k] for k in ("member_from", "member_to", "title", "relation", "method")})
+            edge_payloads[key].setdefault("hidden_members", []).append({name: edge[name] for name in ("member_from", "member_to", "title", "relation", "method")})
             continue
-        edge_payloads.setdefault(key, payload)
+        edge_payloads.setdefault(key, edge)
     return nodes, list(edge_payloads.values())
 
 
@@ -199,14 +221,10 @@ def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str |
 
     if commune:
         commune = find_commune(graph, commune)
-    rows, edges = _select(graph, policy, province, commune, depth, implicit)
+    rows, edges, inferred = _select(graph, policy, province, commune, depth, implicit)
     network = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
-    if policy is None or len(rows) > aggregate_above:
-        nodes, edge_payloads = _aggregate(graph, rows, edges, aggregate_above)
-    else:
-        counts = _task_counts(graph, set(rows))
-        nodes = [_node_payload(node, graph.nodes[node], row, 12 + 4 * math.sqrt(counts.get(node, 0))) for node, row in rows.items()]
-        edge_payloads = [_edge_payload(source, target, data) for source, target, data in edges]
+    folded = _size_groups(graph, rows, aggregate_above) if policy is None or len(rows) > aggregate_above else _inferred_groups(graph, inferred)
+    nodes, edge_payloads = _fold(graph, rows, edges, folded)
     for node in nodes:
         network.add_node(node["id"], **{key: value for key, value in node.items() if key != "id"})
     for edge in edge_payloads:
