@@ -20,7 +20,6 @@ import os
 import platform
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from queries import timed as _percentiles  # noqa: E402
 from synth import generate  # noqa: E402
 
 LINEAGE = Path(sys.executable).parent / "lineage"
@@ -54,16 +54,6 @@ def _run(command: list[str], **kwargs) -> tuple[float, float, subprocess.Complet
     if result.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} failed: {result.stderr[-2000:]}")
     return seconds, rss, result
-
-
-def _percentiles(function, runs: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
 
 
 def _extract_summary(path: str) -> tuple[str, list[str], list[list[str]], int]:
