@@ -154,9 +154,12 @@ def find_reuse(documents: list[ReuseDocument], min_words: int = 12, threshold: f
     # into a long one shares few shingles with all of it but nearly all with a window.
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     signatures: list[tuple[int, int, MinHash]] = []
+    quoted = _quoted_shingles()
     for document_index, document in enumerate(documents):
         for passage_index, passage in enumerate(document.passages):
             for window_index, shingles in enumerate(_windows(passage)):
+                if sum(1 for shingle in shingles if document_frequency[shingle] >= common or shingle in quoted) > 0.5 * len(shingles):
+                    continue  # boilerplate: every plan has it, so it says nothing about copying
                 signature = MinHash(num_perm=num_perm, seed=7)
                 signature.update_batch([shingle.encode("utf-8") for shingle in shingles])
                 lsh.insert(f"{document_index}:{passage_index}:{window_index}", signature)
