@@ -208,7 +208,7 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
         text = read_text(path)
         documents.append(reuse_document(extract_file(path), text))
     started = time.perf_counter()
-    lsh_links = {(link.first.key, link.second.key) for link in find_reuse(documents)}
+    lsh_links = {tuple(sorted((link.first.key, link.second.key))) for link in find_reuse(documents)}
     results["reuse_lsh_s"] = time.perf_counter() - started
     started = time.perf_counter()
     exhaustive = _exhaustive_reuse(documents)
@@ -220,18 +220,35 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
 
 
 def _exhaustive_reuse(documents) -> set[tuple[str, str]]:
-    """Every pair of passages from different documents aligned, no hashing: the reference LSH is checked against."""
-    from corpus.reuse import _aligned_runs
+    """Every pair of passages that share any shingle that is not boilerplate, aligned: no hashing,
+    no approximation; the reference the LSH result is checked against."""
+    from collections import Counter, defaultdict
 
+    from corpus.reuse import _aligned_runs, _quoted_shingles
+
+    frequency: Counter = Counter()
+    for document in documents:
+        frequency.update(set().union(*(passage.shingles for passage in document.passages)) if document.passages else set())
+    common = max(3, 0.5 * len(documents))
+    index: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for document_index, document in enumerate(documents):
+        for passage_index, passage in enumerate(document.passages):
+            for shingle in passage.shingles:
+                if frequency[shingle] < common and shingle not in _quoted_shingles():
+                    index[shingle].append((document_index, passage_index))
+    candidates = set()
+    for holders in index.values():
+        for position, first in enumerate(holders):
+            for second in holders[position + 1 :]:
+                if first[0] != second[0]:
+                    candidates.add((first, second) if first < second else (second, first))
     found = set()
-    shingled = [(document_index, passage, passage.shingles) for document_index, document in enumerate(documents) for passage in document.passages]
-    for position, (first_document, first, first_shingles) in enumerate(shingled):
-        for second_document, second, second_shingles in shingled[position + 1 :]:
-            if first_document == second_document or not first_shingles & second_shingles:
-                continue
-            if _aligned_runs(first, second, 12):
-                pair = tuple(sorted((documents[first_document].key, documents[second_document].key)))
-                found.add(pair)
+    for (first_document, first_passage), (second_document, second_passage) in candidates:
+        pair = tuple(sorted((documents[first_document].key, documents[second_document].key)))
+        if pair in found:
+            continue
+        if _aligned_runs(documents[first_document].passages[first_passage], documents[second_document].passages[second_passage], 12):
+            found.add(pair)
     return found
 
 
