@@ -65,7 +65,7 @@ def _filler_paragraphs(generator: random.Random, kind: str, count: int) -> list[
 def _commune_names(generator: random.Random, count: int) -> list[str]:
     names: set[str] = set()
     while len(names) < count:
-        names.add(f"{generator.choice(SYLLABLES)} {generator.choice(SYLLABLES)}" + (f" {generator.randint(1, 9)}" if generator.random() < 0.1 else ""))
+        names.add(f"{generator.choice(SYLLABLES)} {generator.choice(SYLLABLES)}" + (f" {generator.choice(SYLLABLES)}" if generator.random() < 0.3 else ""))
     return sorted(names)
 
 
