@@ -14,7 +14,7 @@ from corpus.records import Indicator
 from corpus.structure import Section, Structure, Table
 from corpus.text import fold_key
 
-__all__ = ["parse_number", "parse_target", "extract_indicators"]
+__all__ = ["parse_number", "parse_target", "extract_indicators", "is_indicator_heading"]
 
 _NUMBER = re.compile(r"(?<![\w.,])-?\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\d])|(?<![\w.,])-?\d+(?:[.,]\d+)?(?![\d])")
 
@@ -101,9 +101,10 @@ def _unit(after: str) -> str | None:
 
 # --- where indicators are written ---------------------------------------------------------
 
-def _is_indicator_heading(heading: str) -> bool:
+def is_indicator_heading(heading: str) -> bool:
+    """A section of indicators ("Các chỉ tiêu chủ yếu"), not of tasks ("Chỉ tiêu và nhiệm vụ")."""
     key = fold_key(heading)
-    return "chỉ tiêu" in key and "nhiệm vụ" not in key.replace("chỉ tiêu, nhiệm vụ", "")
+    return "chỉ tiêu" in key and not any(word in key for word in ("nhiệm vụ", "giải pháp"))
 
 
 _NAME_UNIT = re.compile(r"\((?P<unit>[^()]{1,25})\)\s*$")
@@ -273,7 +274,7 @@ def extract_indicators(structure: Structure, year: int | None, period: list[int]
             seen_tables.add(id(table))
             indicators.extend(found)
     for section in structure.walk():
-        if _is_indicator_heading(section.heading) and section.style in ("roman", "arabic", "letter"):
+        if is_indicator_heading(section.heading) and section.style in ("roman", "arabic", "letter"):
             indicators.extend(_section_indicators(section, text, year, period))
     indicators = _dedupe(indicators)
     _assign_leads(structure, indicators)

@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry as spacy_registry
 
-from corpus.registry import DATA_DIR, alternation, keyed_pattern, official_symbol, registry, symbol_key
+from corpus.registry import DATA_DIR, alternation, keyed_pattern, official_symbol, registry
 from corpus.structure import PartialDate
 from corpus.text import LOWER, UPPER, fold_key
 
@@ -458,8 +458,3 @@ def make_pipeline() -> Language:
     nlp.add_pipe("lineage_aliases")
     nlp.add_pipe("lineage_named")
     return nlp
-
-
-def reference_key(span: Span) -> str:
-    """How mentions of one document are grouped within a plan."""
-    return symbol_key(span._.symbol) if span._.symbol else "name:" + fold_key(span._.name or span.text)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from corpus.indicators import is_indicator_heading
 from corpus.records import Task
 from corpus.registry import registry
 from corpus.resolve import slug
@@ -26,11 +27,6 @@ def is_task_heading(heading: str) -> bool:
     if any(word in key for word in _TASK_WORDS):
         return not key.startswith("chỉ tiêu") and "tổ chức thực hiện" not in key
     return False
-
-
-def _is_indicator_heading(heading: str) -> bool:
-    key = fold_key(heading)
-    return "chỉ tiêu" in key and not any(word in key for word in ("nhiệm vụ", "giải pháp"))
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +121,7 @@ class _Unit:
 
 def _units(node: Section, text: str, lead: str | None) -> list[_Unit]:
     """The task paragraphs under a section, bullets one by one."""
-    if node.style not in ("bullet-", "bullet+") and _is_indicator_heading(node.heading):
+    if node.style not in ("bullet-", "bullet+") and is_indicator_heading(node.heading):
         return []
     lead = _office_in_heading(node.heading) or lead
     units: list[_Unit] = []

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from ontology.terms import LIN
 
-__all__ = ["StoreError", "StoreBusy", "Store", "OxigraphStore", "RemoteStore", "open_store", "DEFAULT_STORE", "describe_store"]
+__all__ = ["StoreError", "StoreBusy", "Store", "OxigraphStore", "RemoteStore", "open_store", "DEFAULT_STORE"]
 
 #: The embedded store used when neither --store nor LINEAGE_STORE says otherwise.
 DEFAULT_STORE = ".lineage/store"
@@ -231,8 +231,3 @@ def open_store(spec: str | None = None, read_only: bool = False, update_url: str
         query_url = spec if spec.rstrip("/").endswith(("/query", "/sparql")) else spec.rstrip("/") + "/query"
         return RemoteStore(query_url, update_url or os.environ.get("LINEAGE_UPDATE_URL"), allow_update=allow_update)
     return OxigraphStore(spec, read_only=read_only)
-
-
-def describe_store(spec: str | None) -> str:
-    """Where a store spec points, for messages."""
-    return spec or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
