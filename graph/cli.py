@@ -142,7 +142,7 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
     Re-ingesting a changed document replaces its triples; an unchanged one is left as it is.
     A file that cannot be read is reported and the others go on (exit code 1 at the end).
     """
-    from ontology.ingest import load_vocabulary, write_prepared
+    from ontology.ingest import GraphWriter, load_vocabulary
 
     documents = _documents_or_fail(paths)
     store = _open(store_spec, update_url, read_only=False)
@@ -151,16 +151,17 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
         try:
             load_vocabulary(store)
             progress = click.progressbar(length=len(documents), label="ingesting", file=sys.stderr) if sys.stderr.isatty() else None
-            for prepared in _prepared_documents(documents, jobs, time_limit):
-                if prepared.error:
-                    click.echo(f"error: {prepared.error}", err=True)
-                    counts["failed"] += 1
-                else:
-                    for warning in prepared.warnings:
-                        click.echo(f"warning: {warning}", err=True)
-                    counts["changed" if write_prepared(store, prepared) else "unchanged"] += 1
-                if progress is not None:
-                    progress.update(1)
+            with GraphWriter(store) as writer:
+                for prepared in _prepared_documents(documents, jobs, time_limit):
+                    if prepared.error:
+                        click.echo(f"error: {prepared.error}", err=True)
+                        counts["failed"] += 1
+                    else:
+                        for warning in prepared.warnings:
+                            click.echo(f"warning: {warning}", err=True)
+                        counts["changed" if writer.write(prepared) else "unchanged"] += 1
+                    if progress is not None:
+                        progress.update(1)
             if progress is not None:
                 progress.render_finish()
             triples = store.triple_count()

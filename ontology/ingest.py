@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from ontology.mapping import plan_triples
 from ontology.store import Store
 from ontology.terms import CATALOGUE_GRAPH, ONTOLOGY_GRAPH, graph_iri
 
-__all__ = ["PreparedDocument", "prepare_document", "load_vocabulary", "write_prepared", "ONTOLOGY_FILE", "SHAPES_FILE"]
+__all__ = ["PreparedDocument", "prepare_document", "load_vocabulary", "write_prepared", "GraphWriter", "ONTOLOGY_FILE", "SHAPES_FILE"]
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent / "lineage.ttl"
 SHAPES_FILE = Path(__file__).resolve().parent / "shapes.ttl"
@@ -74,3 +75,53 @@ def load_vocabulary(store: Store) -> None:
 def write_prepared(store: Store, prepared: PreparedDocument) -> bool:
     """Write one prepared document as one transaction; True if the store changed."""
     return store.replace_graph(prepared.graph, prepared.ntriples, prepared.content_hash)
+
+
+class GraphWriter:
+    """Writes a stream of prepared documents: unchanged ones are skipped, documents the store
+    already holds are replaced one transaction each, and new ones (most of a first ingest)
+    are gathered into batches of whole documents that the store adds at once.
+
+    Use as a context manager, or call `flush` at the end: the last batch waits until then.
+    """
+
+    #: Triples per batch: large enough to amortize a store write, far below the million
+    #: quads at which Oxigraph splits a load (see OxigraphStore.add_graphs).
+    BATCH_TRIPLES = 150_000
+    #: Seconds a document may wait in a batch, so that an interrupted ingest loses little.
+    BATCH_SECONDS = 3.0
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._held = store.graph_hashes()
+        self._batch: list[PreparedDocument] = []
+        self._batch_triples = 0
+        self._batch_started = 0.0
+
+    def write(self, prepared: PreparedDocument) -> bool:
+        """True if the store changes (now or at the next flush)."""
+        if prepared.graph in self._held:
+            if self._held[prepared.graph] == prepared.content_hash:
+                return False
+            self.flush()  # the graph may be in the batch: a replacement must come after it
+            write_prepared(self.store, prepared)
+        else:
+            if not self._batch:
+                self._batch_started = time.monotonic()
+            self._batch.append(prepared)
+            self._batch_triples += prepared.triples
+            if self._batch_triples >= self.BATCH_TRIPLES or time.monotonic() - self._batch_started >= self.BATCH_SECONDS:
+                self.flush()
+        self._held[prepared.graph] = prepared.content_hash
+        return True
+
+    def flush(self) -> None:
+        batch, self._batch, self._batch_triples = self._batch, [], 0
+        self.store.add_graphs([(prepared.graph, prepared.ntriples, prepared.content_hash) for prepared in batch])
+
+    def __enter__(self) -> "GraphWriter":
+        return self
+
+    def __exit__(self, error_type, *exc) -> None:
+        if error_type is None:
+            self.flush()

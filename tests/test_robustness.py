@@ -227,8 +227,9 @@ def _plan_graphs(store: Path) -> tuple[int, int]:
 
 
 def test_an_ingest_killed_midway_leaves_only_whole_documents_and_can_be_resumed(tmp_path):
+    PLANS = 250  # enough that the ingest is still writing batches when it is killed
     folder, store = tmp_path / "plans", tmp_path / "store"
-    _many_plans(folder, 80)
+    _many_plans(folder, PLANS)
     process = subprocess.Popen([str(LINEAGE), "ingest", str(folder), "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -243,11 +244,11 @@ def test_an_ingest_killed_midway_leaves_only_whole_documents_and_can_be_resumed(
     process.send_signal(signal.SIGKILL)
     process.wait()
     plans, complete = _plan_graphs(store)
-    assert 0 < plans < 80 and plans == complete
+    assert 0 < plans < PLANS and plans == complete
     assert CliRunner().invoke(main, ["validate", "--store", str(store)]).exit_code == 0
-    rerun = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store)])
-    assert rerun.exit_code == 0 and "80 document(s) ingested" in rerun.output
-    assert _plan_graphs(store) == (80, 80)
+    rerun = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store), "--jobs", "2"])
+    assert rerun.exit_code == 0 and f"{PLANS} document(s) ingested" in rerun.output
+    assert _plan_graphs(store) == (PLANS, PLANS)
 
 
 def test_two_concurrent_ingests_one_waits_or_fails_clearly(tmp_path):

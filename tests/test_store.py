@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import plan_path
 from corpus.reader import find_documents
 from graph.cli import main
-from ontology.ingest import load_vocabulary, prepare_document, write_prepared
+from ontology.ingest import GraphWriter, load_vocabulary, prepare_document, write_prepared
 from ontology.store import OxigraphStore, RemoteStore, open_store
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -145,6 +145,24 @@ def test_reingesting_a_changed_document_replaces_its_triples(tmp_path):
     symbols = {row["s"] for row in open_store(str(store), read_only=True).query(
         "SELECT ?s WHERE { GRAPH ?g { ?d <http://data.europa.eu/eli/ontology#id_local> ?s } FILTER(?g != <https://w3id.org/vn-lineage/graph/catalogue>) }")}
     assert "19-NQ/TW" in symbols and "18-NQ/TW" not in symbols
+
+
+@pytest.mark.parametrize("where", ["memory", "embedded"])
+def test_two_files_of_one_document_in_one_run_leave_the_later_version(tmp_path, where):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    original = plan_path("tich-luong").read_text(encoding="utf-8")
+    (folder / "a-draft.txt").write_text(original, encoding="utf-8")
+    (folder / "b-final.txt").write_text(original.replace("Nghị quyết số 18-NQ/TW ngày 25/10/2017", "Nghị quyết số 19-NQ/TW ngày 25/10/2017"), encoding="utf-8")
+    store = OxigraphStore(None if where == "memory" else tmp_path / "store")
+    load_vocabulary(store)
+    with GraphWriter(store) as writer:
+        for path in sorted(folder.iterdir()):
+            assert writer.write(prepare_document(path))
+    symbols = {row["s"] for row in store.query(
+        "SELECT ?s WHERE { GRAPH ?g { ?d <http://data.europa.eu/eli/ontology#id_local> ?s } FILTER(?g != <https://w3id.org/vn-lineage/graph/catalogue>) }")}
+    assert "19-NQ/TW" in symbols and "18-NQ/TW" not in symbols
+    assert len(store.graph_hashes()) == 3  # vocabulary, catalogue, the plan
 
 
 def test_a_bad_file_is_reported_and_the_others_are_stored(tmp_path):
