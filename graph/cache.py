@@ -15,14 +15,14 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.projection import project
+from graph.projection import PROJECTED_PREDICATES, assemble, group_facts, project, without_cyclic_gc
 from ontology.store import OxigraphStore, Store
 from ontology.terms import LIN
 
-__all__ = ["store_version", "load_projection", "cache_path"]
+__all__ = ["store_version", "load_projection", "cache_path", "save_ingested_projection"]
 
 #: Bump when the projection's shape changes, so older caches are rebuilt.
-_FORMAT = 5
+_FORMAT = 7
 
 
 def store_version(store: Store) -> str:
@@ -44,24 +44,30 @@ def cache_path(store: Store) -> Path | None:
 
 
 def _dump(graph: nx.MultiDiGraph, version: str, path: Path) -> None:
-    nodes = [(node, dict(attributes)) for node, attributes in graph.nodes(data=True)]
-    edges = [(source, target, key, dict(attributes)) for source, target, key, attributes in graph.edges(keys=True, data=True)]
+    with without_cyclic_gc():
+        nodes = [(node, dict(attributes)) for node, attributes in graph.nodes(data=True)]
+        edges = [(source, target, key, dict(attributes)) for source, target, key, attributes in graph.edges(keys=True, data=True)]
+        data = marshal.dumps((_FORMAT, version, nodes, edges))
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(marshal.dumps((_FORMAT, version, nodes, edges)))
+    temporary.write_bytes(data)
     os.replace(temporary, path)
 
 
 def _load(path: Path, version: str) -> nx.MultiDiGraph | None:
     try:
-        stored_format, stored_version, nodes, edges = marshal.loads(path.read_bytes())
+        with without_cyclic_gc():
+            stored_format, stored_version, nodes, edges = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if stored_format != _FORMAT or stored_version != version:
         return None
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from(edges)
+    with without_cyclic_gc():
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(nodes)
+        add_edge = graph.add_edge  # several times faster than add_edges_from with keys
+        for source, target, key, attributes in edges:
+            add_edge(source, target, key, **attributes)
     return graph
 
 
@@ -80,3 +86,30 @@ def load_projection(store: Store) -> nx.MultiDiGraph:
         except OSError:
             pass  # a read-only location: the projection still works, uncached
     return graph
+
+
+def save_ingested_projection(store: Store, facts_by_graph: dict[str, list[tuple[str, str, str]]]) -> None:
+    """After an ingest, write the cache from the facts just extracted (`facts_by_graph`, per
+    document graph) and the store's other graphs, so the first query does not rebuild it."""
+    path = cache_path(store)
+    if path is None:
+        return
+    held = store.graph_hashes()
+    others = [graph for graph in held if graph not in facts_by_graph]
+    with without_cyclic_gc():
+        triples = [fact for graph in held if graph in facts_by_graph for fact in facts_by_graph[graph]]
+        triples += _graph_facts(store, others)
+        graph = assemble(group_facts(triples))
+    try:
+        _dump(graph, store_version(store), path)
+    except OSError:
+        pass  # a read-only location: queries build the projection themselves
+
+
+def _graph_facts(store: Store, graphs: list[str], chunk: int = 200) -> list[tuple[str, str, str]]:
+    predicates = " ".join(f"<{predicate}>" for predicate in sorted(PROJECTED_PREDICATES))
+    facts: list[tuple[str, str, str]] = []
+    for start in range(0, len(graphs), chunk):
+        names = " ".join(f"<{graph}>" for graph in graphs[start : start + chunk])
+        facts += store.rows(f"SELECT ?s ?p ?o WHERE {{ VALUES ?g {{ {names} }} VALUES ?p {{ {predicates} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    return facts

@@ -115,12 +115,12 @@ def _open(store_spec: str | None, update_url: str | None, read_only: bool, allow
         raise click.ClickException(str(error)) from None
 
 
-def _prepared_documents(documents: list, jobs: int, time_limit: float):
+def _prepared_documents(documents: list, jobs: int, time_limit: float, facts_for=None):
     from functools import partial
 
     from ontology.ingest import prepare_document
 
-    prepare = partial(prepare_document, time_limit=time_limit)
+    prepare = partial(prepare_document, time_limit=time_limit, facts_for=facts_for)
     if jobs == 1:
         yield from map(prepare, documents)
         return
@@ -142,17 +142,20 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
     Re-ingesting a changed document replaces its triples; an unchanged one is left as it is.
     A file that cannot be read is reported and the others go on (exit code 1 at the end).
     """
+    from graph.cache import save_ingested_projection
+    from graph.projection import PROJECTED_PREDICATES
     from ontology.ingest import GraphWriter, load_vocabulary
 
     documents = _documents_or_fail(paths)
     store = _open(store_spec, update_url, read_only=False)
     counts = {"changed": 0, "unchanged": 0, "failed": 0}
+    facts_by_graph: dict[str, list] = {}
     with store:
         try:
             load_vocabulary(store)
             progress = click.progressbar(length=len(documents), label="ingesting", file=sys.stderr) if sys.stderr.isatty() else None
             with GraphWriter(store) as writer:
-                for prepared in _prepared_documents(documents, jobs, time_limit):
+                for prepared in _prepared_documents(documents, jobs, time_limit, PROJECTED_PREDICATES):
                     if prepared.error:
                         click.echo(f"error: {prepared.error}", err=True)
                         counts["failed"] += 1
@@ -160,10 +163,14 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
                         for warning in prepared.warnings:
                             click.echo(f"warning: {warning}", err=True)
                         counts["changed" if writer.write(prepared) else "unchanged"] += 1
+                        facts_by_graph[prepared.graph] = prepared.facts
                     if progress is not None:
                         progress.update(1)
             if progress is not None:
                 progress.render_finish()
+            if counts["changed"]:
+                store.optimize()
+            save_ingested_projection(store, facts_by_graph)
             triples = store.triple_count()
         except StoreError as error:
             raise click.ClickException(str(error)) from None

@@ -171,6 +171,11 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
     parents = _reach(graph, node, explicit_only, min_confidence)
     members = set(parents) | {node}
     shown = _on_paths_of(graph, parents, members, province, commune, explicit_only, min_confidence) if (province or commune) else members
+    tasks_of: dict[str, list[str]] = defaultdict(list)
+    for reached in parents:
+        attributes = graph.nodes[reached]
+        if attributes.get("kind") == "task" and attributes.get("plan"):
+            tasks_of[attributes["plan"]].append(attributes["label"])
     items = []
     for reached in parents:
         attributes = graph.nodes[reached]
@@ -185,7 +190,7 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
             if target in members and _edge_allowed(data, explicit_only, min_confidence)
         ]
         if attributes.get("kind") == "plan":
-            item["tasks"] = sorted(graph.nodes[task]["label"] for task in parents if graph.nodes[task].get("plan") == reached)
+            item["tasks"] = sorted(tasks_of[reached])
         items.append(item)
     items.sort(key=lambda item: (_LEVEL_ORDER.index(_level(graph.nodes[item["id"]])) if _level(graph.nodes[item["id"]]) in _LEVEL_ORDER else 9, len(item["path"]), item["label"]))
     by_level: dict[str, list[str]] = defaultdict(list)

@@ -33,23 +33,29 @@ class PreparedDocument:
     triples: int = 0
     warnings: tuple[str, ...] = ()
     error: str | None = None
+    #: (subject, predicate, value) of the triples with the predicates asked for, if any were.
+    facts: list[tuple[str, str, str]] | None = None
 
 
-def prepare_document(path: str | Path, time_limit: float = 120.0) -> PreparedDocument:
-    """Extract and map one document; errors are returned, not raised, so a batch goes on."""
+def prepare_document(path: str | Path, time_limit: float = 120.0, facts_for=None) -> PreparedDocument:
+    """Extract and map one document; errors are returned, not raised, so a batch goes on.
+
+    `facts_for`: predicates whose triples should also come back as plain facts (the
+    caller's projection, built without reading the store back)."""
     try:
         record = extract_file(path, time_limit)
     except DocumentError as error:
         return PreparedDocument(str(path), error=str(error))
     except ExtractionTimeout as error:
         return PreparedDocument(str(path), error=f"{path}: {error}")
-    return prepare_record(record)
+    return prepare_record(record, facts_for)
 
 
-def prepare_record(record: PlanRecord) -> PreparedDocument:
+def prepare_record(record: PlanRecord, facts_for=None) -> PreparedDocument:
     triples = plan_triples(record)
     return PreparedDocument(
-        record.source, graph_iri(record.document.id), triples.ntriples(), triples.content_hash(), len(triples), tuple(record.warnings)
+        record.source, graph_iri(record.document.id), triples.ntriples(), triples.content_hash(), len(triples), tuple(record.warnings),
+        facts=triples.facts(facts_for) if facts_for else None,
     )
 
 

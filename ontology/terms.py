@@ -89,29 +89,37 @@ class Triples:
     """Triples of one graph as N-Triples lines, duplicates dropped, order kept."""
 
     def __init__(self) -> None:
-        self._lines: dict[str, None] = {}
+        # Each line keeps its triple with the object's plain value, for `facts`.
+        self._lines: dict[str, tuple[str, str, str]] = {}
 
     def __len__(self) -> int:
         return len(self._lines)
 
-    def add(self, subject: str, predicate: str, obj: str) -> None:
-        self._lines[f"<{subject}> <{predicate}> {obj} ."] = None
+    def add(self, subject: str, predicate: str, obj: str, value: str) -> None:
+        """One triple: `obj` written as N-Triples, `value` its plain IRI or lexical form."""
+        line = f"<{subject}> <{predicate}> {obj} ."
+        if line not in self._lines:
+            self._lines[line] = (subject, predicate, value)
 
     def iri(self, subject: str, predicate: str, obj: str | None) -> None:
         if obj:
-            self.add(subject, predicate, f"<{obj}>")
+            self.add(subject, predicate, f"<{obj}>", obj)
 
     def text(self, subject: str, predicate: str, value: str | None, language: str | None = "vi") -> None:
         if value:
             suffix = f"@{language}" if language else ""
-            self.add(subject, predicate, f'"{_escape(value)}"{suffix}')
+            self.add(subject, predicate, f'"{_escape(value)}"{suffix}', value)
 
     def typed(self, subject: str, predicate: str, value, datatype: str) -> None:
         if value is not None and value != "":
-            self.add(subject, predicate, f'"{_escape(str(value))}"^^<{XSD}{datatype}>')
+            self.add(subject, predicate, f'"{_escape(str(value))}"^^<{XSD}{datatype}>', str(value))
 
     def lines(self) -> list[str]:
         return list(self._lines)
+
+    def facts(self, predicates) -> list[tuple[str, str, str]]:
+        """(subject, predicate, plain value) of the triples whose predicate is in `predicates`."""
+        return [triple for triple in self._lines.values() if triple[1] in predicates]
 
     def ntriples(self) -> str:
         return "\n".join(self._lines) + ("\n" if self._lines else "")

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
 
 from synth import generate  # noqa: E402
 
@@ -33,3 +34,17 @@ def test_extraction_matches_the_ground_truth(tmp_path):
             sections.setdefault(task.section, set()).update(task.implements)
         for section, symbols in truth["tasks"].items():
             assert any(key.endswith(section) and set(symbols) <= implements for key, implements in sections.items()), (truth["file"], section)
+
+
+def test_the_national_benchmark_runs_end_to_end_on_ten_plans(tmp_path):
+    """A smoke run of benchmarks/run.py (the full run is not part of the tests)."""
+    import subprocess
+
+    results = tmp_path / "RESULTS.md"
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--plans", "10", "--sample", "5", "--no-browser", "--results", str(results)],
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stderr[-2000:]
+    section = results.read_text(encoding="utf-8")
+    assert "— 10 plans" in section
+    assert "references 1.0000, pairs 1.0000" in section
+    assert "10 document(s) ingested (10 new or changed, 0 unchanged), 0 failed" in section
