@@ -25,6 +25,10 @@ from graph.queries import IMPLICIT_METHODS, LINEAGE, trace
 __all__ = ["build_map", "write_map", "map_html", "AGGREGATE_ABOVE", "LEVEL_ROWS", "COLOURS"]
 
 AGGREGATE_ABOVE = 1000
+#: Members a group carries for unfolding: a province of the national map holds thousands
+#: of tasks, and carrying them all made the page 180 MB.  A map of one province or
+#: commune (`--province`, `--commune`) shows the rest.
+MEMBERS_EMBEDDED = 150
 
 #: Rows of the cascade, top to bottom.
 LEVEL_ROWS = {"policy": 0, "central": 1, "province": 2, "district": 3, "commune": 4, "task": 5, "office": 6}
@@ -189,14 +193,20 @@ def _fold(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, folded: dic
     members_of: dict[str, list[str]] = defaultdict(list)
     for member, group in folded.items():
         members_of[group].append(member)
+    embedded: set[str] = set()
     for group, members in sorted(members_of.items()):
         kind, place = group.split(":")[1], group.split(":", 2)[2]
         template, row = _GROUP_LABELS[kind]
         label = template.format(tasks=sum(1 for member in members if rows[member] == "task"), communes=sum(1 for member in members if rows[member] == "commune"), place=place)
+        carried = sorted(members, key=lambda member: (rows[member] == "task", member))[:MEMBERS_EMBEDDED]
+        embedded.update(carried)
+        title = f"{label}\nBấm để mở / click to open"
+        if len(carried) < len(members):
+            title += f" ({len(carried)} / {len(members)}; lineage map --province, --commune: tất cả / all)"
         nodes.append({
-            "id": group, "label": label, "title": f"{label}\nBấm để mở / click to open", "level": LEVEL_ROWS[row],
+            "id": group, "label": label, "title": title, "level": LEVEL_ROWS[row],
             "color": COLOURS["aggregate"], "size": 14 + 2 * math.sqrt(len(members)), "shape": "diamond", "category": "aggregate",
-            "members": [payload(member) for member in members],
+            "members": [payload(member) for member in carried], "members_total": len(members),
         })
     edge_payloads: dict[tuple, dict] = {}
     for source, target, data in edges:
@@ -208,7 +218,8 @@ def _fold(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, folded: dic
         edge["from"], edge["to"] = shown
         key = (shown[0], shown[1], edge["relation"])
         if key in edge_payloads and (source != shown[0] or target != shown[1]):
-            edge_payloads[key].setdefault("hidden_members", []).append({name: edge[name] for name in ("member_from", "member_to", "title", "relation", "method")})
+            if all(end not in folded or end in embedded for end in (source, target)):
+                edge_payloads[key].setdefault("hidden_members", []).append({name: edge[name] for name in ("member_from", "member_to", "title", "relation", "method")})
             continue
         edge_payloads.setdefault(key, edge)
     return nodes, list(edge_payloads.values())

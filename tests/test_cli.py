@@ -93,3 +93,22 @@ def test_extract_table_is_readable():
     assert result.exit_code == 0
     assert "86/KH-UBND" in result.output
     assert "06-CTr/TU --implements--> 66-NQ/TW" in result.output
+
+
+def test_a_group_carries_at_most_its_share_of_members_and_says_how_many_there_are():
+    import networkx as nx
+
+    from graph.maps import MEMBERS_EMBEDDED, build_map
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("nq", kind="document", level="central", symbol="57-NQ/TW", label="57-NQ/TW")
+    for number in range(MEMBERS_EMBEDDED + 50):
+        task = f"task-{number:04d}"
+        graph.add_node(task, kind="task", label=f"Tân Hưng III #{number}", commune="Tân Hưng", province="Hải Phòng", lead=[], partners=[])
+        graph.add_edge(task, "nq", key=f"e{number}", relation="implements", method="explicit", confidence=1.0, sentence="…")
+    data = build_map(graph, aggregate_above=10)
+    group = next(node for node in data["nodes"] if str(node["id"]).startswith("group:"))
+    assert len(group["members"]) == MEMBERS_EMBEDDED and group["members_total"] == MEMBERS_EMBEDDED + 50
+    carried = {member["id"] for member in group["members"]}
+    hidden = [member for edge in data["edges"] for member in edge.get("hidden_members", [])]
+    assert hidden and all(member["member_from"] in carried for member in hidden)
