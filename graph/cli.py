@@ -140,6 +140,8 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
     """Extract plans and store them in the knowledge graph, one named graph per document.
 
     Re-ingesting a changed document replaces its triples; an unchanged one is left as it is.
+    New documents are written in batches of whole documents: an interrupted ingest keeps the
+    batches it finished. Afterwards the graph the queries use is cached beside the store.
     A file that cannot be read is reported and the others go on (exit code 1 at the end).
     """
     from graph.cache import save_ingested_projection

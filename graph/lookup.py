@@ -40,25 +40,32 @@ def tokens(text: str) -> list[str]:
     return [token for token in re.split(r"[^a-z0-9]+", key) if token and token != "so"]
 
 
-def _documents(graph: nx.MultiDiGraph) -> list[tuple[str, dict]]:
-    """Plans and documents, listed once per graph (a national projection has 350,000 nodes, of which a tenth are documents)."""
-    cached = graph.graph.get("_lineage_documents")
+def _once_per_graph(graph: nx.MultiDiGraph, name: str, build):
+    """`build(graph)`, kept on the graph until its nodes change (a national projection has
+    350,000 nodes: a look-up must not scan them every time)."""
+    cached = graph.graph.get(name)
     if cached is None or cached[0] != graph.number_of_nodes():
-        cached = (graph.number_of_nodes(), [(node, attributes) for node, attributes in graph.nodes(data=True) if attributes.get("kind") in ("plan", "document")])
-        graph.graph["_lineage_documents"] = cached
+        cached = (graph.number_of_nodes(), build(graph))
+        graph.graph[name] = cached
     return cached[1]
 
 
+def _documents(graph: nx.MultiDiGraph) -> list[tuple[str, dict]]:
+    """Plans and documents."""
+    return _once_per_graph(graph, "_lineage_documents", lambda graph: [
+        (node, attributes) for node, attributes in graph.nodes(data=True) if attributes.get("kind") in ("plan", "document")])
+
+
 def _by_symbol(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    cached = graph.graph.get("_lineage_symbols")
-    if cached is None or cached[0] != graph.number_of_nodes():
+    """Documents by the key of their symbol."""
+    def build(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
         for node, attributes in _documents(graph):
             if attributes.get("symbol"):
                 index.setdefault(symbol_key(attributes["symbol"]), []).append(node)
-        cached = (graph.number_of_nodes(), index)
-        graph.graph["_lineage_symbols"] = cached
-    return cached[1]
+        return index
+
+    return _once_per_graph(graph, "_lineage_symbols", build)
 
 
 def find_document(graph: nx.MultiDiGraph, text: str) -> str:
