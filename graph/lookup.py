@@ -10,6 +10,7 @@ import networkx as nx
 
 from corpus.registry import official_symbol, registry, symbol_key
 from corpus.text import ascii_key, fold_key
+from graph.indexes import kept_on_graph
 
 __all__ = ["LookupError_", "AmbiguousName", "NotFound", "find_document", "find_commune", "find_item", "tokens"]
 
@@ -40,19 +41,9 @@ def tokens(text: str) -> list[str]:
     return [token for token in re.split(r"[^a-z0-9]+", key) if token and token != "so"]
 
 
-def _once_per_graph(graph: nx.MultiDiGraph, name: str, build):
-    """`build(graph)`, kept on the graph until its nodes change (a national projection has
-    350,000 nodes: a look-up must not scan them every time)."""
-    cached = graph.graph.get(name)
-    if cached is None or cached[0] != graph.number_of_nodes():
-        cached = (graph.number_of_nodes(), build(graph))
-        graph.graph[name] = cached
-    return cached[1]
-
-
 def _documents(graph: nx.MultiDiGraph) -> list[tuple[str, dict]]:
     """Plans and documents."""
-    return _once_per_graph(graph, "_lineage_documents", lambda graph: [
+    return kept_on_graph(graph, "_lineage_documents", lambda graph: [
         (node, attributes) for node, attributes in graph.nodes(data=True) if attributes.get("kind") in ("plan", "document")])
 
 
@@ -65,7 +56,7 @@ def _by_symbol(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
                 index.setdefault(symbol_key(attributes["symbol"]), []).append(node)
         return index
 
-    return _once_per_graph(graph, "_lineage_symbols", build)
+    return kept_on_graph(graph, "_lineage_symbols", build)
 
 
 def find_document(graph: nx.MultiDiGraph, text: str) -> str:

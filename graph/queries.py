@@ -21,11 +21,13 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from datetime import date
+from operator import itemgetter
 from statistics import median
 
 import networkx as nx
 
 from corpus.text import fold_key
+from graph.indexes import kept_on_graph
 from graph.lookup import communes, find_commune, find_document, find_item
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
 LINEAGE = frozenset({"implements", "continues", "amends", "based_on"})
 IMPLICIT_METHODS = frozenset({"topic", "description", "reuse"})
 _LEVEL_ORDER = ("central", "province", "district", "commune", "task")
+_LEVEL_RANK = {level: rank for rank, level in enumerate(_LEVEL_ORDER)}
 
 
 def example_graph() -> nx.MultiDiGraph:
@@ -66,18 +69,58 @@ def _edge_allowed(data: dict, explicit_only: bool, min_confidence: float) -> boo
     return float(data.get("confidence", 1.0)) >= min_confidence
 
 
+LineageEdges = dict[str, list[tuple[str, dict]]]
+
+
+def _lineage_edges(graph: nx.MultiDiGraph) -> tuple[LineageEdges, LineageEdges]:
+    """Per node, its lineage edges in (from implementers) and out (to what it implements).
+
+    Most edges of a projection are mentions and places (a commune plan cites a dozen
+    documents); a cascade walks only lineage, so it reads this index, built once per graph.
+    """
+    def build(graph: nx.MultiDiGraph) -> tuple[LineageEdges, LineageEdges]:
+        into: LineageEdges = {}
+        out: LineageEdges = {}
+        for source, target, data in graph.edges(data=True):
+            if data.get("relation") in LINEAGE:
+                into.setdefault(target, []).append((source, data))
+                out.setdefault(source, []).append((target, data))
+        return into, out
+
+    return kept_on_graph(graph, "lineage_edges", build)
+
+
+def _lineage_filter(explicit_only: bool, min_confidence: float):
+    """Which lineage edges a query follows: None when it follows them all."""
+    if not explicit_only and min_confidence <= 0.0:
+        return None
+    return lambda data: _edge_allowed(data, explicit_only, min_confidence)
+
+
+_SUMMARY_KEYS = frozenset({"kind", "label", "symbol", "name", "level", "date", "month", "commune", "province", "section", "number",
+                           "lead", "partners", "text", "plan_label"})
+
+
 def summary(graph: nx.MultiDiGraph, node: str) -> dict:
     """What a person needs to recognise a node."""
-    attributes = graph.nodes[node]
-    keys = ("kind", "label", "symbol", "name", "level", "date", "month", "commune", "province", "section", "number", "lead", "partners", "text", "plan_label")
+    return _card(node, graph.nodes[node])
+
+
+def _card(node: str, attributes: dict) -> dict:
     found = {"id": node}
-    found.update({key: attributes[key] for key in keys if attributes.get(key) not in (None, "", [])})
+    found.update({key: value for key, value in attributes.items() if key in _SUMMARY_KEYS and (value or value == 0)})
     return found
 
 
-def _edge_summary(graph: nx.MultiDiGraph, source: str, target: str, data: dict) -> dict:
+def _node_attributes(graph: nx.MultiDiGraph) -> dict[str, dict]:
+    """Node → its attribute dict (the graph's own dicts, not copies): a trace reads tens of
+    thousands of them, and `graph.nodes[node]` checks its argument on every call."""
+    return kept_on_graph(graph, "node_attributes", lambda graph: dict(graph.nodes(data=True)))
+
+
+def _edge_summary(source_label: str | None, target_label: str | None, data: dict) -> dict:
     return {
-        "from": graph.nodes[source].get("label"), "to": graph.nodes[target].get("label"), "relation": data.get("relation"),
+        "from": source_label, "to": target_label, "relation": data.get("relation"),
         "method": data.get("method", "explicit"), "confidence": data.get("confidence", 1.0),
         "evidence": {"sentence": data.get("sentence", ""), "source": data.get("source", ""), "id": data.get("evidence")},
     }
@@ -90,40 +133,47 @@ def _level(attributes: dict) -> str:
 
 
 def _reach(graph: nx.MultiDiGraph, policy: str, explicit_only: bool, min_confidence: float) -> dict[str, tuple[str, dict]]:
-    """Everything that implements `policy`, with the edge by which each was first reached.
+    """Everything that implements `policy`, with the edge by which each was first reached,
+    in the order reached (a node comes after the one it was reached from).
 
     A plan whose task implements the policy implements it too, through that task: it
     is reached by the same edge as its first such task.
     """
     parents: dict[str, tuple[str, dict]] = {}
+    into, _ = _lineage_edges(graph)
+    allowed = _lineage_filter(explicit_only, min_confidence)
     queue = deque([policy])
     while queue:
         current = queue.popleft()
-        for source, _, data in graph.in_edges(current, data=True):
-            if source == policy or source in parents or not _edge_allowed(data, explicit_only, min_confidence):
+        for source, data in into.get(current, ()):
+            if source == policy or source in parents or (allowed is not None and not allowed(data)):
                 continue
             parents[source] = (current, data)
             queue.append(source)
+    attributes_of = _node_attributes(graph)
     for node in list(parents):
-        plan = graph.nodes[node].get("plan") if graph.nodes[node].get("kind") == "task" else None
+        plan = attributes_of[node].get("plan") if attributes_of[node].get("kind") == "task" else None
         if plan and plan != policy and plan not in parents and plan in graph:
             parents[plan] = parents[node]
     return parents
 
 
-def _path_to(parents: dict[str, tuple[str, dict]], node: str, policy: str) -> list[str]:
-    chain = [node]
-    while chain[-1] != policy:
-        chain.append(parents[chain[-1]][0])
-    return list(reversed(chain))
+def _paths(graph: nx.MultiDiGraph, parents: dict[str, tuple[str, dict]], policy: str) -> dict[str, list[str]]:
+    """For every reached node, the labels from the policy down to it; each path extends its
+    parent's, which `_reach` puts first."""
+    attributes_of = _node_attributes(graph)
+    paths = {policy: [attributes_of[policy]["label"]]}
+    for node, (parent, _) in parents.items():
+        paths[node] = paths[parent] + [attributes_of[node]["label"]]
+    return paths
 
 
-def _implicit_path(parents: dict[str, tuple[str, dict]], node: str, policy: str) -> bool:
-    while node != policy:
-        node, data = parents[node]
-        if data.get("method") in IMPLICIT_METHODS:
-            return True
-    return False
+def _inferred(parents: dict[str, tuple[str, dict]], policy: str) -> dict[str, bool]:
+    """For every reached node, whether an inferred (implicit) edge lies on its way to the policy."""
+    inferred = {policy: False}
+    for node, (parent, data) in parents.items():
+        inferred[node] = inferred[parent] or data.get("method") in IMPLICIT_METHODS
+    return inferred
 
 
 def _within(attributes: dict, province: str | None, commune: str | None) -> bool:
@@ -171,31 +221,36 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
     parents = _reach(graph, node, explicit_only, min_confidence)
     members = set(parents) | {node}
     shown = _on_paths_of(graph, parents, members, province, commune, explicit_only, min_confidence) if (province or commune) else members
+    attributes_of = _node_attributes(graph)
+    _, out = _lineage_edges(graph)
+    allowed = _lineage_filter(explicit_only, min_confidence)
     tasks_of: dict[str, list[str]] = defaultdict(list)
     for reached in parents:
-        attributes = graph.nodes[reached]
+        attributes = attributes_of[reached]
         if attributes.get("kind") == "task" and attributes.get("plan"):
             tasks_of[attributes["plan"]].append(attributes["label"])
-    items = []
+    paths, inferred = _paths(graph, parents, node), _inferred(parents, node)
+    ranked = []
     for reached in parents:
-        attributes = graph.nodes[reached]
         if reached not in shown:
             continue
-        item = summary(graph, reached)
-        item["path"] = [graph.nodes[step]["label"] for step in _path_to(parents, reached, node)]
-        item["implicit"] = _implicit_path(parents, reached, node)
+        attributes = attributes_of[reached]
+        item = _card(reached, attributes)
+        item["path"] = paths[reached]
+        item["implicit"] = inferred[reached]
         item["via"] = [
-            _edge_summary(graph, reached, target, data)
-            for _, target, data in graph.out_edges(reached, data=True)
-            if target in members and _edge_allowed(data, explicit_only, min_confidence)
+            _edge_summary(attributes.get("label"), attributes_of[target].get("label"), data)
+            for target, data in out.get(reached, ()) if target in members and (allowed is None or allowed(data))
         ]
         if attributes.get("kind") == "plan":
             item["tasks"] = sorted(tasks_of[reached])
-        items.append(item)
-    items.sort(key=lambda item: (_LEVEL_ORDER.index(_level(graph.nodes[item["id"]])) if _level(graph.nodes[item["id"]]) in _LEVEL_ORDER else 9, len(item["path"]), item["label"]))
+        level = _level(attributes)
+        ranked.append(((_LEVEL_RANK.get(level, 9), len(item["path"]), item["label"]), level, item))
+    ranked.sort(key=itemgetter(0))
+    items = [item for _, _, item in ranked]
     by_level: dict[str, list[str]] = defaultdict(list)
-    for item in items:
-        by_level[_level(graph.nodes[item["id"]])].append(item["label"])
+    for _, level, item in ranked:
+        by_level[level].append(item["label"])
     return {"policy": summary(graph, node), "items": items, "by_level": dict(by_level)}
 
 
@@ -216,7 +271,7 @@ def ancestry(graph: nx.MultiDiGraph, item: str, max_depth: int = 12) -> dict:
             return
         for target, data in steps:
             step = summary(graph, target)
-            step["edge"] = _edge_summary(graph, node, target, data)
+            step["edge"] = _edge_summary(graph.nodes[node].get("label"), step.get("label"), data)
             walk(target, chain + [step], seen | {target})
 
     walk(start, [summary(graph, start)], {start})
@@ -244,6 +299,7 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
     cells: dict[str, dict[str, dict[str, int]]] = {name: {} for name in names}
     for policy in policies:
         parents = _reach(graph, policy, explicit_only, 0.0)
+        inferred = _inferred(parents, policy)
         label = graph.nodes[policy]["label"]
         for name in names:
             cells[name][label] = {"explicit": 0, "implicit": 0}
@@ -251,7 +307,7 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
             attributes = graph.nodes[node]
             if attributes.get("kind") != "task" or attributes.get("commune") not in cells:
                 continue
-            cells[attributes["commune"]][label]["implicit" if _implicit_path(parents, node, policy) else "explicit"] += 1
+            cells[attributes["commune"]][label]["implicit" if inferred[node] else "explicit"] += 1
     implemented = [label for label in (graph.nodes[policy]["label"] for policy in policies) if any(sum(cells[name][label].values()) for name in names)]
     cells = {name: {label: cells[name][label] for label in implemented} for name in names}
     return {"communes": names, "policies": implemented, "cells": cells}
@@ -299,13 +355,14 @@ def latency(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) ->
         raise ValueError(f"{graph.nodes[node]['label']} has no known date; latency cannot be measured from it")
     origin = date.fromisoformat(start)
     parents = _reach(graph, node, explicit_only, 0.0)
+    paths = _paths(graph, parents, node)
     rows, undated = [], []
     for reached in parents:
         attributes = graph.nodes[reached]
         if attributes.get("kind") not in ("plan", "document"):
             continue
         row = summary(graph, reached)
-        row["path"] = [graph.nodes[step]["label"] for step in _path_to(parents, reached, node)]
+        row["path"] = paths[reached]
         if attributes.get("date"):
             row["days"] = (date.fromisoformat(attributes["date"]) - origin).days
             rows.append(row)
