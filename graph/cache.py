@@ -8,6 +8,7 @@ run code when a cache file from somewhere else is loaded.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import marshal
 import os
@@ -73,6 +74,15 @@ def _load(path: Path, version: str) -> nx.MultiDiGraph | None:
 
 def load_projection(store: Store) -> nx.MultiDiGraph:
     """The projection of `store`, from the cache when the store has not changed since."""
+    graph = _cached_or_built(store)
+    # Collect once now, so the cycle collector files the projection's millions of objects as
+    # long-lived.  Left to itself it moves them up one generation at a time, rescanning all of
+    # them at each step, in the middle of the first queries (a national trace paused 0.8 s, then 0.9 s).
+    gc.collect()
+    return graph
+
+
+def _cached_or_built(store: Store) -> nx.MultiDiGraph:
     version = store_version(store)
     path = cache_path(store)
     if path is not None and path.exists():

@@ -28,10 +28,11 @@ import networkx as nx
 
 from corpus.text import fold_key
 from graph.indexes import kept_on_graph
+from graph.projection import without_cyclic_gc
 from graph.lookup import communes, find_commune, find_document, find_item
 
 __all__ = [
-    "LINEAGE", "IMPLICIT_METHODS", "example_graph", "trace", "ancestry", "coverage", "gaps", "latency",
+    "LINEAGE", "IMPLICIT_METHODS", "lineage_edges", "example_graph", "trace", "ancestry", "coverage", "gaps", "latency",
     "offices", "indicators", "shared_indicators", "tasks", "path", "neighbors", "graph_stats", "summary",
 ]
 
@@ -72,7 +73,7 @@ def _edge_allowed(data: dict, explicit_only: bool, min_confidence: float) -> boo
 LineageEdges = dict[str, list[tuple[str, dict]]]
 
 
-def _lineage_edges(graph: nx.MultiDiGraph) -> tuple[LineageEdges, LineageEdges]:
+def lineage_edges(graph: nx.MultiDiGraph) -> tuple[LineageEdges, LineageEdges]:
     """Per node, its lineage edges in (from implementers) and out (to what it implements).
 
     Most edges of a projection are mentions and places (a commune plan cites a dozen
@@ -140,7 +141,7 @@ def _reach(graph: nx.MultiDiGraph, policy: str, explicit_only: bool, min_confide
     is reached by the same edge as its first such task.
     """
     parents: dict[str, tuple[str, dict]] = {}
-    into, _ = _lineage_edges(graph)
+    into, _ = lineage_edges(graph)
     allowed = _lineage_filter(explicit_only, min_confidence)
     queue = deque([policy])
     while queue:
@@ -203,6 +204,7 @@ def _on_paths_of(graph: nx.MultiDiGraph, parents: dict, members: set[str], provi
     return kept
 
 
+@without_cyclic_gc()
 def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, commune: str | None = None,
           explicit_only: bool = False, min_confidence: float = 0.0) -> dict:
     """Every document and ward task that implements `policy`, directly or through others.
@@ -222,7 +224,7 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
     members = set(parents) | {node}
     shown = _on_paths_of(graph, parents, members, province, commune, explicit_only, min_confidence) if (province or commune) else members
     attributes_of = _node_attributes(graph)
-    _, out = _lineage_edges(graph)
+    _, out = lineage_edges(graph)
     allowed = _lineage_filter(explicit_only, min_confidence)
     tasks_of: dict[str, list[str]] = defaultdict(list)
     for reached in parents:
@@ -288,6 +290,7 @@ def _central_policies(graph: nx.MultiDiGraph) -> list[str]:
     )
 
 
+@without_cyclic_gc()
 def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
     """Communes × central policies: how many of each commune's tasks implement each policy.
 
