@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import plan_path
@@ -112,3 +113,22 @@ def test_a_group_carries_at_most_its_share_of_members_and_says_how_many_there_ar
     carried = {member["id"] for member in group["members"]}
     hidden = [member for edge in data["edges"] for member in edge.get("hidden_members", [])]
     assert hidden and all(member["member_from"] in carried for member in hidden)
+
+
+def test_a_document_on_the_map_is_as_large_as_the_tasks_that_reach_it():
+    import math
+
+    import networkx as nx
+
+    from graph.maps import build_map
+
+    graph = nx.MultiDiGraph()
+    graph.add_node("nq", kind="document", level="central", label="57-NQ/TW", symbol="57-NQ/TW")
+    graph.add_node("kh", kind="document", level="province", label="155/KH-UBND", symbol="155/KH-UBND", province="Thái Nguyên")
+    graph.add_edge("kh", "nq", relation="implements", method="explicit", confidence=1.0)
+    for number in range(4):
+        graph.add_node(f"task-{number}", kind="task", label=f"Tích Lương 2.{number}", commune="Tích Lương", province="Thái Nguyên", lead=[], partners=[])
+        graph.add_edge(f"task-{number}", "kh", relation="implements", method="explicit", confidence=1.0)
+    graph.add_edge("task-0", "nq", relation="implements", method="explicit", confidence=1.0)  # a second way up, counted once
+    sizes = {node["id"]: node["size"] for node in build_map(graph)["nodes"]}
+    assert sizes["kh"] == pytest.approx(12 + 4 * math.sqrt(4)) and sizes["nq"] == pytest.approx(12 + 4 * math.sqrt(4))

@@ -213,3 +213,32 @@ def test_the_projection_an_ingest_leaves_is_the_one_the_store_gives(tmp_path, pl
         rebuilt = project(store)
     assert written.number_of_nodes() > 300 and "Tích Lương" in {data.get("commune") for _, data in written.nodes(data=True)}
     assert _snapshot(written) == _snapshot(rebuilt)
+
+
+def test_a_graph_queries_ran_on_still_writes_as_graphml():
+    import io
+
+    import networkx as nx
+
+    graph = queries.example_graph()
+    queries.trace(graph, "57-NQ/TW")
+    queries.coverage(graph)
+    assert graph.graph == {}
+    plain = nx.MultiDiGraph()
+    plain.add_nodes_from((node, {key: str(value) for key, value in attributes.items()}) for node, attributes in graph.nodes(data=True))
+    plain.add_edges_from((source, target, {key: str(value) for key, value in data.items()}) for source, target, data in graph.edges(data=True))
+    queries.trace(plain, "57-NQ/TW")
+    nx.write_graphml(plain, io.BytesIO())
+
+
+def test_a_trace_sees_what_was_added_to_the_graph_after_an_earlier_trace():
+    from graph.indexes import forget_indexes
+
+    graph = queries.example_graph()
+    before = {item["label"] for item in queries.trace(graph, "57-NQ/TW")["items"]}
+    graph.add_node("kh9", kind="document", label="9/KH-UBND", symbol="9/KH-UBND", level="province", province="Thái Nguyên")
+    graph.add_edge("kh9", "nq71", relation="implements", method="explicit", confidence=1.0)
+    assert {item["label"] for item in queries.trace(graph, "57-NQ/TW")["items"]} == before | {"9/KH-UBND"}
+    graph.add_edge("plan2", "kh9", relation="implements", method="explicit", confidence=1.0)
+    forget_indexes(graph)  # an edge between nodes the graph already had
+    assert "Kế hoạch Phan Đình Phùng" in {item["label"] for item in queries.trace(graph, "57-NQ/TW")["items"]}
