@@ -68,6 +68,10 @@ class Store:
     def update(self, sparql: str) -> None:
         raise NotImplementedError
 
+    def construct(self, sparql: str) -> str:
+        """A CONSTRUCT's graph as N-Triples (each triple once)."""
+        raise NotImplementedError
+
     def ntriples(self) -> str:
         """Every triple of every graph, as N-Triples (graph names dropped)."""
         raise NotImplementedError
@@ -210,6 +214,13 @@ class OxigraphStore(Store):
         hashes.update(super().graph_hashes())
         return hashes
 
+    def construct(self, sparql: str) -> str:
+        try:
+            triples = self._store.query(sparql, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise StoreError(f"SPARQL syntax error: {error}") from None
+        return triples.serialize(format=self._pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+
     def ntriples(self) -> str:
         lines = set()
         for quad in self._store:
@@ -224,9 +235,10 @@ class OxigraphStore(Store):
         quads = self._store.quads_for_pattern(None, None, None, self._pyoxigraph.NamedNode(graph))
         return "".join(f"{quad.subject} {quad.predicate} {quad.object} .\n" for quad in quads)
 
-    def load_ntriples(self, ntriples: str) -> None:
-        """Add N-Triples to the default graph (for side-by-side measurements)."""
-        self._store.load(ntriples.encode("utf-8"), format=self._pyoxigraph.RdfFormat.N_TRIPLES)
+    def load_ntriples(self, ntriples: str, graph: str | None = None) -> None:
+        """Add N-Triples to the named `graph`, or to the default graph (for side-by-side measurements)."""
+        to_graph = self._pyoxigraph.NamedNode(graph) if graph else None
+        self._store.load(ntriples.encode("utf-8"), format=self._pyoxigraph.RdfFormat.N_TRIPLES, to_graph=to_graph)
 
     def optimize(self) -> None:
         # Compacts the files a batch of new documents adds: reads over the national corpus
@@ -276,9 +288,11 @@ class RemoteStore(Store):
             raise StoreError("updates to a remote store need --allow-update")
         self._post(self.update_url, sparql, "application/sparql-update", "*/*")
 
+    def construct(self, sparql: str) -> str:
+        return self._post(self.query_url, sparql, "application/sparql-query", "application/n-triples").decode("utf-8")
+
     def ntriples(self) -> str:
-        body = self._post(self.query_url, "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", "application/sparql-query", "application/n-triples")
-        return body.decode("utf-8")
+        return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
     def nquads(self) -> str:
         raise StoreError("N-Quads export from a remote store is not supported; export Turtle or N-Triples")

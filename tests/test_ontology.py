@@ -143,3 +143,49 @@ def test_unknown_issuer_of_a_cited_document_is_a_warning_not_a_violation():
     report = _report(VALID.replace("eli:passed_by ex:bct .", "."))
     assert report.conforms
     assert any(result["shape"] == "CitedDocumentDescription" for result in report.warnings)
+
+
+def _whole_merge_findings(ntriples: str) -> set[tuple[str, str, str]]:
+    """What one pyshacl run over the merged graph finds: (severity, shape, focus)."""
+    import pyshacl
+
+    from ontology.ingest import SHAPES_FILE
+
+    shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
+    _, results, _ = pyshacl.validate(rdflib.Graph().parse(data=ntriples, format="nt"), shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
+    found = set()
+    for result in results.subjects(rdflib.RDF.type, rdflib.SH.ValidationResult):
+        shape = results.value(result, rdflib.SH.sourceShape)
+        parent = next(shapes.subjects(rdflib.SH.property, shape), None)
+        severity = "violation" if results.value(result, rdflib.SH.resultSeverity) == rdflib.SH.Violation else "warning"
+        found.add((severity, str(parent or shape).rsplit("#", 1)[-1], str(results.value(result, rdflib.SH.focusNode))))
+    return found
+
+
+def test_a_store_checked_a_few_graphs_at_a_time_finds_what_one_check_of_the_whole_merge_finds():
+    from ontology.store import OxigraphStore
+    from ontology.validate import validate_store
+
+    # 57-NQ/TW is described in three graphs, as a plan graph and the catalogue describe it in
+    # pieces; a cycle and a downward link run across graphs; one evidence node lacks a method.
+    graphs = {
+        "urn:graph:plan": VALID.replace("lin:method lin:method-explicit ;", "").replace(
+            'ex:policy a eli:LegalResource ; eli:id_local "57-NQ/TW" ; eli:type_document lin:type-nq ; lin:level lin:level-central ; eli:passed_by ex:bct .\n', ""),
+        "urn:graph:policy-symbol": 'ex:policy a eli:LegalResource ; eli:id_local "57-NQ/TW" .',
+        "urn:graph:policy-catalogue": "ex:policy eli:type_document lin:type-nq ; lin:level lin:level-central ; eli:passed_by ex:bct .",
+        "urn:graph:program": 'ex:program a eli:LegalResource ; eli:id_local "71/NQ-CP" ; lin:level lin:level-central ; lin:continues ex:plan .',
+        "urn:graph:loop": "ex:policy lin:continues ex:program .",
+    }
+    store = OxigraphStore()
+    merged = ""
+    for graph, turtle in graphs.items():
+        ntriples = rdflib.Graph().parse(data=PREFIXES + turtle, format="turtle").serialize(format="nt")
+        store.load_ntriples(ntriples, graph=graph)
+        merged += ntriples
+    report = validate_store(store, graphs_per_batch=1)
+    batched = {("violation", result["shape"], result["focus"]) for result in report.violations}
+    batched |= {("warning", result["shape"], result["focus"]) for result in report.warnings}
+    expected = _whole_merge_findings(merged)
+    assert {shape for _, shape, _ in expected} >= {"Evidence", "NoLineageCycle", "CitedDocumentDescription"}
+    assert "DocumentIdentity" not in {shape for _, shape, _ in expected}
+    assert batched == expected
