@@ -190,8 +190,19 @@ def validate(store_spec: str | None, update_url: str | None) -> None:
     """Check the graph against the SHACL shapes of ontology/shapes.ttl (exit code 1 on violations)."""
     from ontology.validate import validate_store
 
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and sys.stderr.isatty():
+            bar = click.progressbar(length=total, label="validating graphs", file=sys.stderr)
+        if bar is not None:
+            bar.update(done - bar.pos)
+
     with _open(store_spec, update_url, read_only=True) as store:
-        report = validate_store(store)
+        report = validate_store(store, progress=progress)
+    if bar is not None:
+        bar.render_finish()
     click.echo(report.render())
     if not report.conforms:
         sys.exit(1)

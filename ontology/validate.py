@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
@@ -63,14 +64,18 @@ def validate_ntriples(ntriples: str) -> ValidationReport:
     return validate_store(store)
 
 
-def validate_store(store: Store, graphs_per_batch: int = GRAPHS_PER_BATCH) -> ValidationReport:
-    """Validate the merge of the named graphs of `store`."""
+def validate_store(store: Store, graphs_per_batch: int = GRAPHS_PER_BATCH, progress: Callable[[int, int], None] | None = None) -> ValidationReport:
+    """Validate the merge of the named graphs of `store`; `progress(done, total)` hears of each batch of graphs."""
     core, constraints = _split(_shapes())
     found: set[tuple[rdflib.URIRef, str, str, str]] = set()
     found |= _sparql_results(store, constraints)
     graphs = store.graphs()
+    descriptions: dict[str, str] = {}
     for start in range(0, len(graphs), graphs_per_batch):
-        found |= _core_results(store, core, graphs[start : start + graphs_per_batch])
+        batch = graphs[start : start + graphs_per_batch]
+        found |= _core_results(store, core, batch, descriptions)
+        if progress is not None:
+            progress(start + len(batch), len(graphs))
     violations = [{"shape": shape, "focus": focus, "message": message} for severity, shape, focus, message in found if severity == SH.Violation]
     warnings = [{"shape": shape, "focus": focus, "message": message} for severity, shape, focus, message in found if severity != SH.Violation]
     return ValidationReport(not violations, sorted(violations, key=str), sorted(warnings, key=str))
@@ -146,7 +151,7 @@ def _sparql_results(store: Store, constraints: list[_SparqlConstraint]) -> set[t
             predicates |= {str(RDF.type), str(RDFS.subClassOf)}
     merged = OxigraphStore()
     merged.load_ntriples(store.construct(
-        "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?p { " + " ".join(f"<{iri}>" for iri in sorted(predicates)) + " } ?s ?p ?o }"
+        "CONSTRUCT { ?s ?p ?o } WHERE { " + _values("p", predicates) + "?s ?p ?o }"
     ))
     found = set()
     for constraint in constraints:
@@ -157,21 +162,21 @@ def _sparql_results(store: Store, constraints: list[_SparqlConstraint]) -> set[t
     return found
 
 
-def _core_results(store: Store, core: rdflib.Graph, graphs: list[str]) -> set[tuple]:
-    """pyshacl over these graphs and what the whole store says about the documents they describe."""
+def _core_results(store: Store, core: rdflib.Graph, graphs: list[str], descriptions: dict[str, str]) -> set[tuple]:
+    """pyshacl over these graphs and what the whole store says about the documents they describe
+    (`descriptions`, by document, kept from batch to batch)."""
     import pyshacl
 
     read = _read_predicates(core)
-    only_read = "" if read is None else "VALUES ?p { " + " ".join(f"<{iri}>" for iri in sorted(read)) + " } "
     data = rdflib.Graph()
     data.parse(data=store.construct(
-        "CONSTRUCT { ?s ?p ?o } WHERE { " + only_read + "VALUES ?g { " + " ".join(f"<{graph}>" for graph in graphs) + " } GRAPH ?g { ?s ?p ?o } }"
+        "CONSTRUCT { ?s ?p ?o } WHERE { " + _values("g", graphs) + "GRAPH ?g { ?s ?p ?o } " + _predicate_filter(read) + "}"
     ), format="nt")
-    described = {subject for target_class in core.objects(None, SH.targetClass) for subject in data.subjects(RDF.type, target_class) if isinstance(subject, rdflib.URIRef)}
+    described = {str(subject) for target_class in core.objects(None, SH.targetClass) for subject in data.subjects(RDF.type, target_class) if isinstance(subject, rdflib.URIRef)}
+    described = {subject for subject in described if not subject.startswith(_owned(graphs))}
+    _describe(store, sorted(described - descriptions.keys()), read, descriptions)
     if described:
-        data.parse(data=store.construct(
-            "CONSTRUCT { ?s ?p ?o } WHERE { " + only_read + "VALUES ?s { " + " ".join(f"<{subject}>" for subject in sorted(described)) + " } ?s ?p ?o }"
-        ), format="nt")
+        data.parse(data="".join(descriptions[subject] for subject in described), format="nt")
     _, results, _ = pyshacl.validate(data, shacl_graph=core, inference="none", allow_warnings=True, advanced=True, inplace=True)
     found = set()
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -179,6 +184,37 @@ def _core_results(store: Store, core: rdflib.Graph, graphs: list[str]) -> set[tu
         parent = next(core.subjects(SH.property, shape), None) if shape is not None else None
         found.add((results.value(result, SH.resultSeverity), _local_name(parent or shape), str(results.value(result, SH.focusNode)), str(results.value(result, SH.resultMessage) or "")))
     return found
+
+
+def _values(variable: str, iris) -> str:
+    """A VALUES block of IRIs."""
+    return f"VALUES ?{variable} {{ " + " ".join(f"<{iri}>" for iri in sorted(iris)) + " } "
+
+
+def _predicate_filter(predicates: set[str] | None) -> str:
+    """A FILTER on ?p; nothing when `predicates` is None (any predicate).  Oxigraph joins two
+    VALUES blocks as a cross product, so predicates are filtered, not enumerated."""
+    return "" if predicates is None else "FILTER (?p IN (" + ", ".join(f"<{iri}>" for iri in sorted(predicates)) + ")) "
+
+
+def _owned(graphs: list[str]) -> tuple[str, ...]:
+    """The IRI prefixes of what only these graphs describe: a document graph's tasks,
+    indicators and evidence live under its document's IRI (see ontology.terms.graph_iri)."""
+    return tuple(graph[: -len("/graph")] + "/" for graph in graphs if graph.endswith("/graph"))
+
+
+def _describe(store: Store, subjects: list[str], read: set[str] | None, descriptions: dict[str, str]) -> None:
+    """Add to `descriptions` what every graph says about `subjects`, by subject.  Each is read
+    once per validation: the union graph holds 57-NQ/TW's description once per plan citing it."""
+    for subject in subjects:
+        descriptions[subject] = ""
+    if not subjects:
+        return
+    ntriples = store.construct("CONSTRUCT { ?s ?p ?o } WHERE { " + _values("s", subjects) + "?s ?p ?o " + _predicate_filter(read) + "}")
+    for line in ntriples.splitlines(keepends=True):
+        subject = line[1 : line.index(">")] if line.startswith("<") else None
+        if subject in descriptions:
+            descriptions[subject] += line
 
 
 def _read_predicates(core: rdflib.Graph) -> set[str] | None:
