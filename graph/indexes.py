@@ -4,7 +4,8 @@
 They live outside the graph, not in `graph.graph`, so that a researcher who writes the
 graph out (GraphML, GEXF) gets only the graph's own data.  An index is rebuilt when the
 number of nodes changes; counting a multigraph's edges takes as long as a query, so a
-notebook that changes edges in place calls `forget_indexes(graph)` afterwards.
+notebook that changes edges or node attributes in place calls `forget_indexes(graph)`
+afterwards.
 """
 
 from __future__ import annotations

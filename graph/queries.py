@@ -109,7 +109,7 @@ def summary(graph: nx.MultiDiGraph, node: str) -> dict:
 
 def _card(node: str, attributes: dict) -> dict:
     found = {"id": node}
-    found.update({key: value for key, value in attributes.items() if key in _SUMMARY_KEYS and (value or value == 0)})
+    found.update({key: list(value) if type(value) is list else value for key, value in attributes.items() if key in _SUMMARY_KEYS and (value or value == 0)})
     return found
 
 

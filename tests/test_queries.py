@@ -242,3 +242,16 @@ def test_a_trace_sees_what_was_added_to_the_graph_after_an_earlier_trace():
     graph.add_edge("plan2", "kh9", relation="implements", method="explicit", confidence=1.0)
     forget_indexes(graph)  # an edge between nodes the graph already had
     assert "Kế hoạch Phan Đình Phùng" in {item["label"] for item in queries.trace(graph, "57-NQ/TW")["items"]}
+
+
+def test_editing_an_answer_changes_neither_the_graph_nor_the_next_answer():
+    graph = queries.example_graph()
+    first = queries.trace(graph, "57-NQ/TW")
+    task = next(item for item in first["items"] if item["kind"] == "task")
+    task["label"] = "edited"
+    task["via"][0]["evidence"]["sentence"] = "edited"
+    task["via"].clear()
+    task["lead"].append("edited")
+    again = next(item for item in queries.trace(graph, "57-NQ/TW")["items"] if item["kind"] == "task")
+    assert again["label"] == "Tích Lương 2.2.6 #1" and again["via"][0]["evidence"]["sentence"] == "…"
+    assert graph.nodes[task["id"]]["label"] == "Tích Lương 2.2.6 #1" and graph.nodes[task["id"]]["lead"] == ["Phòng Văn hóa - Xã hội"]
