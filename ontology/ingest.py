@@ -91,9 +91,6 @@ class GraphWriter:
     Use as a context manager, or call `flush` at the end: the last batch waits until then.
     """
 
-    #: Triples per batch: large enough to amortize a store write, far below the million
-    #: quads at which Oxigraph splits a load (see OxigraphStore.add_graphs).
-    BATCH_TRIPLES = 150_000
     #: Seconds a document may wait in a batch, so that an interrupted ingest loses little.
     BATCH_SECONDS = 3.0
 
@@ -116,7 +113,7 @@ class GraphWriter:
                 self._batch_started = time.monotonic()
             self._batch.append(prepared)
             self._batch_triples += prepared.triples
-            if self._batch_triples >= self.BATCH_TRIPLES or time.monotonic() - self._batch_started >= self.BATCH_SECONDS:
+            if self._batch_triples >= self.store.write_batch_triples or time.monotonic() - self._batch_started >= self.BATCH_SECONDS:
                 self.flush()
         self._held[prepared.graph] = prepared.content_hash
         return True

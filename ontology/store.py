@@ -52,6 +52,9 @@ class Store:
     """The operations the rest of the tool needs from a store."""
 
     location: str
+    #: Triples of new documents written in one request (see ontology.ingest.GraphWriter):
+    #: an `INSERT DATA` of about 3 MB, which SPARQL servers with a request limit still take.
+    write_batch_triples = 20_000
 
     def query(self, sparql: str) -> QueryResult:
         raise NotImplementedError
@@ -138,6 +141,10 @@ def _term_value(term) -> str | None:
 class OxigraphStore(Store):
     """The embedded store (pyoxigraph): a directory on disk, or memory when `path` is None."""
 
+    #: Large enough to amortize a write, far below the million quads at which Oxigraph
+    #: splits a load (see add_graphs).
+    write_batch_triples = 150_000
+
     def __init__(self, path: str | Path | None = None, read_only: bool = False):
         import pyoxigraph
 
@@ -195,7 +202,7 @@ class OxigraphStore(Store):
 
         Oxigraph calls this loading non-transactional because a large input is split into
         batches of a million quads, each ingested on its own.  A call here stays far below
-        that (GraphWriter caps it at BATCH_TRIPLES), so it is one ingestion of every index at
+        that (GraphWriter caps it at write_batch_triples), so it is one ingestion of every index at
         once, which RocksDB applies atomically: a crash leaves all of these documents or none
         (tests/test_robustness.py kills an ingest to check it)."""
         if not documents:
