@@ -5,7 +5,7 @@
 Generates the synthetic corpus (benchmarks/synth.py), then measures: extraction
 throughput with one process and with every core, extraction F1 against the
 synthetic truth, end-to-end `lineage ingest --jobs 0` into the embedded store and
-its size on disk, the projection's cold load, warm query times (p50/p95), the
+its size on disk, `lineage validate`, the projection's cold load, warm query times (p50/p95), the
 national and 57-NQ/TW maps (build time, size, time until interactive in Chromium),
 the peak RSS of each step, and side by side: trace through NetworkX vs a SPARQL
 property path on Oxigraph vs rdflib (on a sample), the project's map vs pyvis's
@@ -118,6 +118,9 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
     results["ingest_s"], results["ingest_rss_mb"] = seconds, rss
     results["ingest_summary"] = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr[-300:]
     results["store_mb"] = sum(path.stat().st_size for path in store.rglob("*") if path.is_file()) / 1e6
+    seconds, rss, result = _run([str(LINEAGE), "validate", "--store", str(store)])
+    results["validate_s"], results["validate_rss_mb"] = seconds, rss
+    results["validate_summary"] = result.stdout.strip().splitlines()[0] if result.stdout.strip() else result.stderr[-300:]
 
     # Projection: cold in a fresh process, with and without its cache.
     probe = ("import sys, time; from ontology.store import open_store; from graph.cache import load_projection; "
@@ -288,6 +291,7 @@ def report(results: dict) -> str:
         f"| extraction F1 against the synthetic truth | references {r['f1_references']:.4f}, pairs {r['f1_pairs']:.4f} | ≥ 0.99 |",
         f"| `lineage ingest --jobs 0`, end to end | {r['ingest_s']:.1f} s, peak RSS {r['ingest_rss_mb']:.0f} MB | ≤ 120 s |",
         f"| store on disk | {r['store_mb']:.0f} MB | |",
+        f"| `lineage validate` (SHACL) | {r['validate_s']:.1f} s, peak RSS {r['validate_rss_mb']:.0f} MB: {r['validate_summary']} | |",
         f"| projection, cold load in a new process (the cache ingest writes) | {r['projection_cold_s']:.2f} s ({r['nodes']} nodes, {r['edges']} edges), process {r['projection_process_s']:.1f} s, RSS {r['projection_rss_mb']:.0f} MB | ≤ 10 s |",
         f"| projection, rebuilt from the store (no cache) | {r['projection_build_s']:.2f} s, RSS {r['projection_build_rss_mb']:.0f} MB | |",
         f"| `trace 57-NQ/TW` | first {r['trace_first_ms']:.1f} ms, warm p50 {r['trace_p50_ms']:.1f} ms, p95 {r['trace_p95_ms']:.1f} ms | p50 ≤ 50 ms |",

@@ -48,3 +48,4 @@ def test_the_national_benchmark_runs_end_to_end_on_ten_plans(tmp_path):
     assert "— 10 plans" in section
     assert "references 1.0000, pairs 1.0000" in section
     assert "10 document(s) ingested (10 new or changed, 0 unchanged), 0 failed" in section
+    assert "conforms: 0 violation(s)" in section
