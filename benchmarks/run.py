@@ -242,7 +242,7 @@ def _exhaustive_reuse(documents) -> set[tuple[str, str]]:
     and the same boilerplate rules, no hashing; the reference LSH's result is checked against."""
     from collections import Counter, defaultdict
 
-    from corpus.reuse import _add_spans, _quoted_shingles
+    from corpus.reuse import _aligned_runs, _quoted_shingles, is_boilerplate
 
     frequency: Counter = Counter()
     for document in documents:
@@ -260,14 +260,15 @@ def _exhaustive_reuse(documents) -> set[tuple[str, str]]:
             for second in holders[position + 1 :]:
                 if first[0] != second[0]:
                     candidates.add((first, second) if first < second else (second, first))
-    links: dict = {}
+    found: set[tuple[str, str]] = set()
     for (first_document, first_passage), (second_document, second_passage) in sorted(candidates):
-        known = links.get((first_document, second_document))
-        if known is not None and not known.boilerplate:
-            continue  # the pair is linked already: more spans would not change the pair set
-        _add_spans(links, documents, first_document, second_document, documents[first_document].passages[first_passage],
-                   documents[second_document].passages[second_passage], 12, frequency, common)
-    return {tuple(sorted((link.first.key, link.second.key))) for link in links.values() if link.spans and not link.boilerplate}
+        pair = tuple(sorted((documents[first_document].key, documents[second_document].key)))
+        if pair in found:
+            continue
+        first, second = documents[first_document].passages[first_passage], documents[second_document].passages[second_passage]
+        if any(not is_boilerplate(first.words[run[0] : run[1]], frequency, common) for run in _aligned_runs(first, second, 12)):
+            found.add(pair)
+    return found
 
 
 def _time_to_interactive(path: Path) -> float:

@@ -29,7 +29,7 @@ from corpus.registry import registry
 from corpus.structure import Structure, parse_structure
 from corpus.text import Text, fold_key
 
-__all__ = ["Passage", "ReuseDocument", "ReuseLink", "document_passages", "find_reuse", "reuse_document"]
+__all__ = ["Passage", "ReuseDocument", "ReuseLink", "document_passages", "find_reuse", "is_boilerplate", "reuse_document"]
 
 _WORD = re.compile(r"\w+")
 SHINGLE = 3
@@ -186,9 +186,7 @@ def find_reuse(documents: list[ReuseDocument], min_words: int = 12, threshold: f
 def _add_spans(links, documents, first_index, second_index, first_passage, second_passage, min_words, document_frequency, common) -> None:
     first, second = documents[first_index], documents[second_index]
     for a_start, a_end, b_start, b_end, matched in _aligned_runs(first_passage, second_passage, min_words):
-        words = first_passage.words[a_start:a_end]
-        shingles = {" ".join(words[index : index + SHINGLE]) for index in range(max(1, len(words) - SHINGLE + 1))}
-        shared_widely = sum(1 for shingle in shingles if document_frequency[shingle] >= common or shingle in _quoted_shingles()) / max(1, len(shingles))
+        boilerplate = is_boilerplate(first_passage.words[a_start:a_end], document_frequency, common)
         key = (first_index, second_index)
         if key not in links:
             orientation, _, _ = _orientation(first, second)
@@ -196,12 +194,18 @@ def _add_spans(links, documents, first_index, second_index, first_passage, secon
         link = links[key]
         span_first = _span(first, first_passage, a_start, a_end)
         span_second = _span(second, second_passage, b_start, b_end)
-        boilerplate = shared_widely > 0.5
         link.spans.append({"first": span_first, "second": span_second, "words": matched,
                            "score": round(matched / max(1, min(a_end - a_start, b_end - b_start)), 3), "boilerplate": boilerplate})
         if not boilerplate:
             link.boilerplate = False
             link.words += matched
+
+
+def is_boilerplate(words: list[str], document_frequency: Counter, common: float) -> bool:
+    """Whether a shared run of words is formulaic: most of its shingles occur in at least
+    `common` documents, or quote the title of a catalogue document."""
+    shingles = {" ".join(words[index : index + SHINGLE]) for index in range(max(1, len(words) - SHINGLE + 1))}
+    return sum(1 for shingle in shingles if document_frequency[shingle] >= common or shingle in _quoted_shingles()) > 0.5 * max(1, len(shingles))
 
 
 def _span(document: ReuseDocument, passage: Passage, start_word: int, end_word: int) -> tuple[int, int, str]:
