@@ -10,8 +10,8 @@ national and 57-NQ/TW maps (build time, size, time until interactive in Chromium
 the peak RSS of each step, and side by side: trace through NetworkX vs a SPARQL
 property path on Oxigraph vs rdflib (on a sample), the project's map vs pyvis's
 `Network.from_nx`, and text reuse through LSH vs exhaustive comparison (the
-exhaustive side alone takes 13–15 minutes on its 500-plan sample; the whole run
-30–40 minutes on 2 cores).
+exhaustive side alone takes 13–15 minutes on its 500-plan sample; the whole run took
+20 minutes on 2 cores).
 """
 
 from __future__ import annotations

@@ -194,11 +194,12 @@ def _on_paths_of(graph: nx.MultiDiGraph, parents: dict, members: set[str], provi
     """The filtered plans and tasks, and the documents on their way up to the policy."""
     kept = {node for node in parents if graph.nodes[node].get("kind") in ("plan", "task") and _within(graph.nodes[node], province, commune)}
     kept |= {node for node in parents if graph.nodes[node].get("kind") == "document" and province and graph.nodes[node].get("province") == province}
+    _, out = lineage_edges(graph)
+    allowed = _lineage_filter(explicit_only, min_confidence)
     queue = deque(kept)
     while queue:
-        current = queue.popleft()
-        for _, target, data in graph.out_edges(current, data=True):
-            if target in members and target not in kept and _edge_allowed(data, explicit_only, min_confidence):
+        for target, data in out.get(queue.popleft(), ()):
+            if target in members and target not in kept and (allowed is None or allowed(data)):
                 kept.add(target)
                 queue.append(target)
     return kept
