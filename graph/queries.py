@@ -222,33 +222,37 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
     if commune:
         commune = find_commune(graph, commune)
     parents = _reach(graph, node, explicit_only, min_confidence)
-    members = set(parents) | {node}
+    members = set(parents)
+    members.add(node)
     shown = _on_paths_of(graph, parents, members, province, commune, explicit_only, min_confidence) if (province or commune) else members
     attributes_of = _node_attributes(graph)
     _, out = lineage_edges(graph)
     allowed = _lineage_filter(explicit_only, min_confidence)
+    paths, inferred = {node: [attributes_of[node]["label"]]}, {node: False}
     tasks_of: dict[str, list[str]] = defaultdict(list)
-    for reached in parents:
-        attributes = attributes_of[reached]
-        if attributes.get("kind") == "task" and attributes.get("plan"):
-            tasks_of[attributes["plan"]].append(attributes["label"])
-    paths, inferred = _paths(graph, parents, node), _inferred(parents, node)
+    plans: list[dict] = []
     ranked = []
-    for reached in parents:
+    for reached, (parent, edge) in parents.items():
+        attributes = attributes_of[reached]
+        kind = attributes.get("kind")
+        # `_reach` puts a node after the one it was reached from, so its path extends one already built.
+        path = paths[reached] = paths[parent] + [attributes["label"]]
+        implicit = inferred[reached] = inferred[parent] or edge.get("method") in IMPLICIT_METHODS
+        if kind == "task" and attributes.get("plan"):
+            tasks_of[attributes["plan"]].append(attributes["label"])
         if reached not in shown:
             continue
-        attributes = attributes_of[reached]
         item = _card(reached, attributes)
-        item["path"] = paths[reached]
-        item["implicit"] = inferred[reached]
-        item["via"] = [
-            _edge_summary(attributes.get("label"), attributes_of[target].get("label"), data)
-            for target, data in out.get(reached, ()) if target in members and (allowed is None or allowed(data))
-        ]
-        if attributes.get("kind") == "plan":
-            item["tasks"] = sorted(tasks_of[reached])
+        item["path"] = path
+        item["implicit"] = implicit
+        item["via"] = [_edge_summary(attributes["label"], attributes_of[target].get("label"), data)
+                       for target, data in out.get(reached, ()) if target in members and (allowed is None or allowed(data))]
+        if kind == "plan":
+            plans.append(item)
         level = _level(attributes)
-        ranked.append(((_LEVEL_RANK.get(level, 9), len(item["path"]), item["label"]), level, item))
+        ranked.append(((_LEVEL_RANK.get(level, 9), len(path), item["label"]), level, item))
+    for plan in plans:
+        plan["tasks"] = sorted(tasks_of[plan["id"]])
     ranked.sort(key=itemgetter(0))
     items = [item for _, _, item in ranked]
     by_level: dict[str, list[str]] = defaultdict(list)
