@@ -64,16 +64,10 @@ class SyllableTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for match in _TOKEN.finditer(text):
-            word = match.group(1)
-            if word is None:
-                words.append(match.group(3))
-                spaces.append(False)
-            else:
-                words.append(word)
-                spaces.append(bool(match.group(2)))
+        # findall leaves an unmatched group empty: a token is its word or its whitespace.
+        found = _TOKEN.findall(text)
+        words = [word or whitespace for word, _, whitespace in found]
+        spaces = [bool(space) for _, space, _ in found]
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def to_bytes(self, **kwargs) -> bytes:

@@ -40,6 +40,15 @@ def _abbreviation_pattern() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(rf"(?<!\w)(?:{'|'.join(sources)})(?!\w)", re.IGNORECASE), expansions
 
 
+@lru_cache(maxsize=1)
+def _canonical_offices() -> dict[str, tuple[str, bool]]:
+    """Folded name → (the registry's spelling of an office, whether the unit's name follows it)."""
+    found: dict[str, tuple[str, bool]] = {}
+    for name, with_unit in registry().canonical_offices:
+        found.setdefault(fold_key(name), (name, with_unit))
+    return found
+
+
 def _abbreviation_key(value: str) -> str:
     return re.sub(r"\s*-\s*", "-", fold_key(value))
 
@@ -53,8 +62,15 @@ class OfficeNames:
     commune_kind: str | None
     commune: str | None
     seen: dict[str, str] = field(default_factory=dict)
+    # A plan names the same few offices in hundreds of rows.
+    named: dict[str, str | None] = field(default_factory=dict)
 
     def canonical(self, raw: str) -> str | None:
+        if raw not in self.named:
+            self.named[raw] = self._canonical(raw)
+        return self.named[raw]
+
+    def _canonical(self, raw: str) -> str | None:
         value = " ".join(raw.replace("\u2013", "-").split()).strip(" .;:,")
         pattern, expansions = _abbreviation_pattern()
         value = pattern.sub(lambda match: expansions.get(_abbreviation_key(match.group()), match.group()), value)
@@ -67,10 +83,9 @@ class OfficeNames:
         if key in self.seen:
             return self.seen[key]
         display = base[0].upper() + base[1:]
-        for name, with_unit in registry().canonical_offices:
-            if fold_key(name) == key:
-                display = f"{name} {self.commune_kind}" if with_unit and self.commune_kind else name
-                break
+        if key in _canonical_offices():
+            name, with_unit = _canonical_offices()[key]
+            display = f"{name} {self.commune_kind}" if with_unit and self.commune_kind else name
         self.seen[key] = display
         return display
 

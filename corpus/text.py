@@ -13,7 +13,7 @@ import re
 import unicodedata
 from array import array
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy
 
@@ -198,6 +198,22 @@ def fold_key(value: str) -> str:
     >>> fold_key("Hoá học THUỶ lợi Uỷ ban") == fold_key("hóa học thủy lợi ủy ban")
     True
     """
+    if len(value) <= _REMEMBERED_LENGTH:
+        return _remembered_fold_key(value)
+    return _fold(value)
+
+
+# Names, symbols, headings and table cells come back hundreds of times per plan (a quarter
+# of a million keys for 150 plans); whole texts are folded once and are not kept.
+_REMEMBERED_LENGTH = 200
+
+
+@lru_cache(maxsize=1 << 14)
+def _remembered_fold_key(value: str) -> str:
+    return _fold(value)
+
+
+def _fold(value: str) -> str:
     return _OLD_STYLE_TONE.sub(_move_tone_to_first_vowel, _lower_same_length(unicodedata.normalize("NFC", value)))
 
 
