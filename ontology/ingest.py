@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,7 @@ from corpus.reader import DocumentError
 from corpus.records import PlanRecord
 from ontology.catalogue import catalogue_triples
 from ontology.mapping import plan_triples
-from ontology.store import Store
+from ontology.store import RequestTooLarge, Store
 from ontology.terms import CATALOGUE_GRAPH, ONTOLOGY_GRAPH, graph_iri
 
 __all__ = ["PreparedDocument", "prepare_document", "load_vocabulary", "write_prepared", "GraphWriter", "ONTOLOGY_FILE", "SHAPES_FILE"]
@@ -83,6 +84,16 @@ def write_prepared(store: Store, prepared: PreparedDocument) -> bool:
     return store.replace_graph(prepared.graph, prepared.ntriples, prepared.content_hash)
 
 
+@contextmanager
+def _naming_the_document(documents: list[PreparedDocument]):
+    """A server's refusal of a document for its size names the file, not only its graph."""
+    try:
+        yield
+    except RequestTooLarge as refusal:
+        source = next((prepared.path for prepared in documents if prepared.graph == refusal.graph or len(documents) == 1), refusal.graph)
+        raise RequestTooLarge(f"{source}: {refusal}" if source else str(refusal), refusal.graph) from None
+
+
 class GraphWriter:
     """Writes a stream of prepared documents: unchanged ones are skipped, documents the store
     already holds are replaced one transaction each, and new ones (most of a first ingest)
@@ -107,7 +118,8 @@ class GraphWriter:
             if self._held[prepared.graph] == prepared.content_hash:
                 return False
             self.flush()  # the graph may be in the batch: a replacement must come after it
-            write_prepared(self.store, prepared)
+            with _naming_the_document([prepared]):
+                write_prepared(self.store, prepared)
         else:
             if not self._batch:
                 self._batch_started = time.monotonic()
@@ -120,7 +132,8 @@ class GraphWriter:
 
     def flush(self) -> None:
         batch, self._batch, self._batch_triples = self._batch, [], 0
-        self.store.add_graphs([(prepared.graph, prepared.ntriples, prepared.content_hash) for prepared in batch])
+        with _naming_the_document(batch):
+            self.store.add_graphs([(prepared.graph, prepared.ntriples, prepared.content_hash) for prepared in batch])
 
     def __enter__(self) -> "GraphWriter":
         return self

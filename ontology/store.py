@@ -25,7 +25,7 @@ from typing import Iterator
 
 from ontology.terms import LIN
 
-__all__ = ["StoreError", "StoreBusy", "Store", "OxigraphStore", "RemoteStore", "open_store", "DEFAULT_STORE"]
+__all__ = ["StoreError", "StoreBusy", "RequestTooLarge", "Store", "OxigraphStore", "RemoteStore", "open_store", "DEFAULT_STORE"]
 
 #: The embedded store used when neither --store nor LINEAGE_STORE says otherwise.
 DEFAULT_STORE = ".lineage/store"
@@ -37,6 +37,15 @@ class StoreError(Exception):
 
 class StoreBusy(StoreError):
     """Another process is writing to the embedded store."""
+
+
+class RequestTooLarge(StoreError):
+    """The SPARQL server (or a proxy in front of it) refused a request for its size (HTTP 413);
+    `graph` is the document graph that does not fit in a request on its own, if it is known."""
+
+    def __init__(self, message: str, graph: str | None = None):
+        super().__init__(message)
+        self.graph = graph
 
 
 @dataclass
@@ -277,6 +286,8 @@ class RemoteStore(Store):
                 return response.read()
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace")[:300]
+            if error.code == 413:
+                raise RequestTooLarge(f"{url} refused a request of {len(request.data) / 1e6:.1f} MB as too large (HTTP 413)") from None
             raise StoreError(f"{url} answered {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as error:
             raise StoreError(f"cannot reach the SPARQL server at {url}: {getattr(error, 'reason', error)}") from None
@@ -298,6 +309,20 @@ class RemoteStore(Store):
 
     def construct(self, sparql: str) -> str:
         return self._post(self.query_url, sparql, "application/sparql-query", "application/n-triples").decode("utf-8")
+
+    def add_graphs(self, documents: list[tuple[str, str, str]]) -> None:
+        """As `Store.add_graphs`; a batch the server refuses for its size is sent again in halves
+        (proxies in front of SPARQL servers often cap a request at 1 to 10 MB)."""
+        try:
+            super().add_graphs(documents)
+        except RequestTooLarge as refusal:
+            if len(documents) == 1:
+                graph, ntriples, _ = documents[0]
+                raise RequestTooLarge(f"the document's {len(ntriples.encode('utf-8')) / 1e6:.1f} MB of triples are more than the "
+                                      f"server accepts in one request; raise its request size limit ({refusal})", graph) from None
+            half = len(documents) // 2
+            self.add_graphs(documents[:half])
+            self.add_graphs(documents[half:])
 
     def ntriples(self) -> str:
         return self.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -7,8 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import networkx as nx
@@ -75,6 +78,13 @@ def _ingest(store, paths):
         write_prepared(store, prepared)
 
 
+def _ingest_new(store, paths):
+    load_vocabulary(store)
+    with GraphWriter(store) as writer:
+        for path in paths:
+            writer.write(prepare_document(path))
+
+
 @pytest.fixture(scope="module")
 def plans(plans_dir):
     return find_documents([plans_dir])
@@ -109,6 +119,71 @@ def test_remote_store_through_the_command_line(plans_dir, oxigraph_server):
     refused = CliRunner().invoke(main, ["sparql", "CLEAR ALL", "--store", oxigraph_server])
     assert refused.exit_code != 0 and "--allow-update" in refused.output
     assert json.loads(run("stats", "--store", oxigraph_server, "--format", "json").output)["plans"] == 5
+
+
+@pytest.fixture()
+def size_limited_server(oxigraph_server):
+    """The Oxigraph server behind a proxy that refuses requests over a size, as nginx's
+    `client_max_body_size` does (HTTP 413); set the limit through the returned dict."""
+    limit = {"bytes": 10**9, "refused": 0}
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if len(body) > limit["bytes"]:
+                limit["refused"] += 1
+                self._answer(413, b"<html><body>413 Request Entity Too Large</body></html>", "text/html")
+                return
+            request = urllib.request.Request(oxigraph_server + self.path, data=body, method="POST",
+                                             headers={name: self.headers[name] for name in ("Content-Type", "Accept") if self.headers[name]})
+            try:
+                with urllib.request.urlopen(request, timeout=60) as answer:
+                    self._answer(answer.status, answer.read(), answer.headers.get("Content-Type", "text/plain"))
+            except urllib.error.HTTPError as error:
+                self._answer(error.code, error.read(), "text/plain")
+
+        def _answer(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    RemoteStore(f"{oxigraph_server}/query").update("CLEAR ALL")
+    yield f"http://127.0.0.1:{proxy.server_address[1]}", limit
+    proxy.shutdown()
+
+
+def test_a_server_that_limits_request_size_gets_smaller_batches(plans, size_limited_server):
+    url, limit = size_limited_server
+    limit["bytes"] = 700_000  # the largest seed plan is 0.63 MB of N-Triples; the five together 1.6 MB
+    store = RemoteStore(f"{url}/query")
+    _ingest_new(store, plans)
+    assert limit["refused"] >= 1
+    reference = OxigraphStore(None)
+    _ingest_new(reference, plans)
+    assert store.triple_count() == reference.triple_count()
+    assert [row["symbol"] for row in store.query(LINEAGE_OF_57)] == [row["symbol"] for row in reference.query(LINEAGE_OF_57)]
+
+
+def test_a_document_larger_than_the_server_accepts_is_named_and_nothing_is_half_written(plans_dir, size_limited_server):
+    url, limit = size_limited_server
+    limit["bytes"] = 400_000
+    result = CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", url])
+    assert result.exit_code != 0
+    assert "hai-phong_an-duong_2026-2030_86-KH-UBND.txt" in result.output and "request size limit" in result.output
+    store = RemoteStore(f"{url}/query")
+    stored = store.graph_hashes()
+    assert not any("an-duong" in graph for graph in stored)
+    for graph in stored:
+        if graph.endswith("/graph"):
+            holds = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").rows[0]["n"]
+            assert int(holds) > 100, graph
 
 
 @pytest.fixture()
