@@ -110,21 +110,16 @@ def _from_tcvn3(text: str) -> str:
     return text.translate(_TCVN3)
 
 
-def _vietnamese_score(text: str) -> int:
-    """How many frequent words of Vietnamese plans a decoding contains (in the first 20,000 characters)."""
-    return len(_COMMON.findall(text[:20000]))
-
-
-def _has_vietnamese_words(text: str, at_least: int) -> bool:
-    """Whether the first 20,000 characters hold `at_least` frequent words of Vietnamese plans
-    (stops counting there: almost every document passes within its first lines)."""
-    return sum(1 for _ in islice(_COMMON.finditer(text[:20000]), at_least)) >= at_least
+def _vietnamese_score(text: str, enough: int | None = None) -> int:
+    """How many frequent words of Vietnamese plans a decoding contains (in the first 20,000
+    characters); counting stops at `enough`, which almost every document reaches in its first lines."""
+    return sum(1 for _ in islice(_COMMON.finditer(text[:20000]), enough))
 
 
 def check_legacy_fonts(text: str, path: str | Path) -> tuple[str, tuple[str, ...]]:
     """Text typed in a legacy font (TCVN3, VNI) and saved as Unicode looks like Latin-1 letters: convert or refuse."""
     sample = text[:20000]
-    if _has_vietnamese_words(sample, 3) or not any(ord(character) > 127 for character in sample):
+    if _vietnamese_score(sample, enough=3) >= 3 or not any(ord(character) > 127 for character in sample):
         return text, ()
     if _VNI.search(sample):
         raise DocumentError(path, _VNI_MESSAGE)

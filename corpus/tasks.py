@@ -83,8 +83,9 @@ class OfficeNames:
         if key in self.seen:
             return self.seen[key]
         display = base[0].upper() + base[1:]
-        if key in _canonical_offices():
-            name, with_unit = _canonical_offices()[key]
+        known = _canonical_offices().get(key)
+        if known:
+            name, with_unit = known
             display = f"{name} {self.commune_kind}" if with_unit and self.commune_kind else name
         self.seen[key] = display
         return display

@@ -235,7 +235,8 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
     for reached, (parent, edge) in parents.items():
         attributes = attributes_of[reached]
         kind = attributes.get("kind")
-        # `_reach` puts a node after the one it was reached from, so its path extends one already built.
+        # As `_paths` and `_inferred` do, in the same pass as the items: separate passes cost
+        # a national trace 7-37 ms (alternating runs). `_reach` puts a node after its parent.
         path = paths[reached] = paths[parent] + [attributes["label"]]
         implicit = inferred[reached] = inferred[parent] or edge.get("method") in IMPLICIT_METHODS
         if kind == "task" and attributes.get("plan"):
