@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from corpus.implicit import DESCRIPTION_CONFIDENCE, descriptive_references, topic_links
+from corpus.layout import lay_out
 from corpus.indicators import extract_indicators
 from corpus.metadata import PlanFacts, read_plan_facts
 from corpus.pipeline import make_pipeline
@@ -29,6 +30,9 @@ def extract_file(path: str | Path, time_limit: float = DEFAULT_TIME_LIMIT) -> Pl
 
 
 def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRecord:
+    # The logical text has the normalized text's length and offset map: offsets found in it
+    # point into the original file just as well.
+    text = lay_out(text).text
     structure = parse_structure(text)
     facts = read_plan_facts(structure)
     context = facts.context()
