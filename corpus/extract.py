@@ -83,6 +83,10 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
         month=str(facts.date) if facts.date and not facts.date.iso() else None,
         commune_kind=facts.commune_kind,
         issued_with=facts.issued_with,
+        province_code=facts.province_code,
+        commune_code=facts.commune_code,
+        unit_era=facts.unit_era,
+        successor=facts.successor,
     )
     warnings = list(text.warnings)
     if not structure.sections and not structure.tables:

@@ -102,13 +102,19 @@ class _Line:
     start: int  # offset of the first character of the raw line
     end: int  # offset of the line end (the "\n"), or the text's length
     text: str  # stripped
+    markup_only: bool = False  # blank only because its markup ("**") was removed
 
 
-def _lines(value: str) -> list[_Line]:
+def _lines(text: Text) -> list[_Line]:
     found = []
     position = 0
-    for raw in value.split("\n"):
-        found.append(_Line(position, position + len(raw), raw.strip()))
+    original = text.original
+    for raw in text.normalized.split("\n"):
+        line = _Line(position, position + len(raw), raw.strip())
+        if not line.text:
+            original_end = text.starts[line.end] if line.end < len(text.starts) else len(original)
+            line.markup_only = bool(original[original.rfind("\n", 0, original_end) + 1 : original_end].strip())
+        found.append(line)
         position += len(raw) + 1
     return found
 
@@ -122,7 +128,7 @@ def lay_out(text: Text) -> Layout:
     ['Số: 12/KH-UBND \\t Hà Nội, ngày 24 tháng 11 năm 2025']
     """
     characters = list(text.normalized)
-    lines = _lines(text.normalized)
+    lines = _lines(text)
     in_table = [False] * len(lines)
     tables = _flattened_tables(lines, characters, in_table)
     prose = [line for index, line in enumerate(lines) if line.text and not in_table[index]]
@@ -252,7 +258,12 @@ def _rewrite_region(lines: list[_Line], characters: list[str], first: int) -> in
     while index < len(lines):
         line = lines[index]
         if not line.text:
-            break
+            if not (line.markup_only and writer.cell_lines):
+                break
+            writer.content(line)
+            last = index
+            index += 1
+            continue
         raw = _raw(characters, line)
         pipe = line.start + raw.rindex("|") if "|" in raw else None
         if _is_lone_pipe(line):

@@ -18,6 +18,7 @@ from corpus.registry import registry
 from corpus.resolve import PlanContext, canonical_issuer
 from corpus.structure import PartialDate, Structure, parse_date
 from corpus.text import LOWER, UPPER, fold_key
+from corpus.units import REFORM_DATE, Commune, NamedUnit, Province, gazetteer, units_in
 
 __all__ = ["PlanFacts", "read_plan_facts"]
 
@@ -28,7 +29,7 @@ _PROVINCE_WORD = re.compile(rf"(?<![\w])(?:tỉnh|Tỉnh|TỈNH|thành phố|Th�
 _SYMBOL_IN_ATTACHMENT = re.compile(r"Kèm theo (?P<type>[^\d\n]{2,40}?) số:? ?(?P<symbol>\d[\w/\-Đđ]{2,40})", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"(?:giai đoạn|nhiệm kỳ|thời kỳ|từ năm)?\s*(?P<first>(?:19|20)\d{2})\s*-\s*(?P<last>(?:19|20)\d{2})")
 _YEAR = re.compile(r"năm (?P<year>(?:19|20)\d{2})")
-_BODY_LINES = (("ỦY BAN NHÂN DÂN", "UBND"), ("UỶ BAN NHÂN DÂN", "UBND"), ("HỘI ĐỒNG NHÂN DÂN", "HĐND"), ("ĐẢNG ỦY", "Đảng ủy"), ("ĐẢNG UỶ", "Đảng ủy"), ("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("TỈNH ỦY", "Tỉnh ủy"), ("THÀNH ỦY", "Thành ủy"))
+_BODY_LINES = (("ỦY BAN MẶT TRẬN TỔ QUỐC", "Ủy ban MTTQ"), ("UỶ BAN MẶT TRẬN TỔ QUỐC", "Ủy ban MTTQ"), ("ỦY BAN MTTQ", "Ủy ban MTTQ"), ("UỶ BAN MTTQ", "Ủy ban MTTQ"), ("ỦY BAN NHÂN DÂN", "UBND"), ("UỶ BAN NHÂN DÂN", "UBND"), ("HỘI ĐỒNG NHÂN DÂN", "HĐND"), ("ĐẢNG ỦY", "Đảng ủy"), ("ĐẢNG UỶ", "Đảng ủy"), ("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("TỈNH ỦY", "Tỉnh ủy"), ("THÀNH ỦY", "Thành ủy"))
 
 
 @dataclass
@@ -46,6 +47,11 @@ class PlanFacts:
     signer: str | None
     period: list[int] | None
     issued_with: str | None
+    province_code: str | None = None
+    commune_code: str | None = None
+    unit_era: str | None = None
+    successor: dict | None = None
+    units_from: str | None = None
 
     def context(self) -> PlanContext:
         """What resolving the plan's references needs to know about the plan."""
@@ -59,10 +65,12 @@ def read_plan_facts(structure: Structure) -> PlanFacts:
     header = structure.header
     doc_type = header.doc_type or _metadata_type(header.metadata) or None
     symbol = header.symbol or _symbol_from_metadata(header.metadata) or _symbol_from_appendices(structure, doc_type)
-    commune, commune_kind = _commune(structure)
-    province = _province(structure, commune)
+    date = _date(structure)
+    units = read_units(structure, date)
+    level = units.level or _level_from_symbol(symbol)
+    commune, commune_kind = units.commune_name, units.commune_kind
+    province = units.province.name if units.province else None
     issuer_body = _issuer_body(structure, symbol)
-    level = _level(structure, commune, province, issuer_body)
     issuer = _issuer(issuer_body, level, commune, commune_kind, province, header.metadata.get("issuer"))
     if level == "central":
         province = None
@@ -76,11 +84,34 @@ def read_plan_facts(structure: Structure) -> PlanFacts:
         commune=commune if level == "commune" else None,
         commune_kind=commune_kind if level == "commune" else None,
         province=province,
-        date=_date(structure),
+        date=date,
         signer=structure.signature.signer or header.metadata.get("signer"),
-        period=_period(header.title or "", _date(structure)),
+        period=_period(header.title or "", date),
         issued_with=_issued_with(header.issuing),
+        province_code=units.province.code if units.province and level != "central" else None,
+        commune_code=units.commune.code if units.commune and level == "commune" else None,
+        unit_era=(units.commune or units.province).era if (units.commune or units.province) and level != "central" else None,
+        successor=_successor(units.commune) if level == "commune" else None,
+        units_from=units.source,
     )
+
+
+def _level_from_symbol(symbol: str | None) -> str | None:
+    """The level an issuer code implies on its own (TTg, CP, TW: central; TU: province)."""
+    if not symbol:
+        return None
+    issuer = registry().issuer(re.split(r"[-/]", symbol)[-1])
+    return issuer.level if issuer is not None and issuer.level in ("central", "province") else None
+
+
+def _successor(commune: Commune | None) -> dict | None:
+    """The commune since the reform that took over a pre-reform commune."""
+    if commune is None or commune.era == "2025":
+        return None
+    after = gazetteer().successor(commune)
+    if after is None:
+        return None
+    return {"commune": after.name, "commune_kind": after.kind, "commune_code": after.code, "province": after.province.name, "province_code": after.province.code}
 
 
 def _metadata_type(metadata: dict) -> str | None:
@@ -135,67 +166,144 @@ def _consistent(partial: PartialDate | None, full: PartialDate) -> bool:
     return partial.year == full.year and (partial.month is None or partial.month == full.month)
 
 
-def _commune(structure: Structure) -> tuple[str | None, str | None]:
-    """The ward or commune: the most cited "phường X", the header place and title counting more."""
+@dataclass
+class UnitReading:
+    """Where the document comes from: its level and units, checked against the gazetteer."""
+
+    level: str | None
+    province: Province | None
+    commune: Commune | None
+    commune_name: str | None
+    commune_kind: str | None
+    source: str  # which part of the document said so
+
+
+_CENTRAL_BODIES = ("CHÍNH PHỦ", "THỦ TƯỚNG", "QUỐC HỘI", "TRUNG ƯƠNG", "BỘ CHÍNH TRỊ", "BAN BÍ THƯ", "VĂN PHÒNG TW")
+
+
+def _before_reform(date: PartialDate | None) -> bool | None:
+    if date is None:
+        return None
+    return (date.year, date.month or 12, date.day or 31) < REFORM_DATE
+
+
+def _header_units(structure: Structure, before_reform: bool | None) -> list[NamedUnit]:
+    """Units the issuer block names: parent body first, then the issuing body."""
+    lines = [line for line in structure.header.issuer_lines if line == line.upper()]
+    return units_in("\n".join(lines), before_reform)
+
+
+def read_units(structure: Structure, date: PartialDate | None) -> UnitReading:
+    """The document's level, province and commune.
+
+    The issuer block decides when it names a unit the gazetteer holds (its most
+    local unit is the issuer's); otherwise the website's metadata, the place of the
+    place-and-date line, a central body in the issuer block, then the commune and
+    province the title, preamble and body name most.
+    """
+    before = _before_reform(date)
+    header = structure.header
+    units = _header_units(structure, before)
+    source = "issuer block"
+    if not units and header.metadata.get("issuer"):
+        units, source = units_in(header.metadata["issuer"], before), "metadata table"
+    if not units and _names_central_body(header.issuer_lines):
+        return UnitReading("central", None, None, None, None, "issuer block")
+    commune_unit = next((unit for unit in reversed(units) if unit.level == "commune"), None)
+    province_unit = next((unit for unit in units if unit.level == "province"), None)
+    if not units and header.place:
+        place_province = gazetteer().province(header.place, before)
+        if place_province is not None and header.issuer_lines:
+            return UnitReading("province", place_province, None, None, None, "place and date")
+    if commune_unit is None and province_unit is None and not any(unit.level == "district" for unit in units):
+        commune_unit = _commune_from_text(structure, before)
+        source = "title and body"
+        if commune_unit is None:
+            province = _province(structure, None, before)
+            return UnitReading("province" if province is not None else None, province, None, None, None, "body")
+    if commune_unit is not None:
+        province = province_unit.province if province_unit else None
+        candidates = [commune for commune in commune_unit.communes if province is None or commune.province.name == province.name]
+        if province is None and len({commune.province.name for commune in candidates}) > 1:
+            voted = _province(structure, commune_unit.name, before, within={commune.province.name for commune in candidates})
+            candidates = [commune for commune in candidates if voted is None or commune.province.name == voted.name]
+        commune = _one_commune(candidates)
+        if province is None and commune is not None:
+            province = commune.province
+        return UnitReading("commune", province, commune, commune_unit.name, commune_unit.kind, source)
+    if province_unit is None:
+        return UnitReading("district", _province(structure, None, before), None, None, None, source)
+    return UnitReading("province", province_unit.province, None, None, None, source)
+
+
+def _one_commune(candidates: list[Commune]) -> Commune | None:
+    current = [commune for commune in candidates if commune.era == "2025"]
+    for group in (candidates, current):
+        if len({commune.code for commune in group}) == 1:
+            return group[0]
+    return None
+
+
+def _names_central_body(issuer_lines: list[str]) -> bool:
+    joined = " ".join(line for line in issuer_lines if line == line.upper())
+    return any(body in joined for body in _CENTRAL_BODIES) or bool(re.search(r"(?<![\w])BỘ [A-ZĐÀ-Ỹ]", joined))
+
+
+def _commune_from_text(structure: Structure, before: bool | None) -> NamedUnit | None:
+    """The commune the title, the issuing decision, the preamble and the body name most."""
     header = structure.header
     text = structure.text.normalized
     votes: Counter = Counter()
-    kinds: dict[str, str] = {}
-    weighted = [(header.title or "", 3), (header.issuing or "", 3), (" ".join(header.issuer_lines), 3)]
+    found: dict[tuple[str, str], NamedUnit] = {}
+    weighted = [(header.title or "", 3), (header.issuing or "", 3)]
     weighted += [(text[start:end], 2) for start, end in structure.preamble]
-    weighted.append((text, 1))
+    weighted.append((text[:20000], 1))
     for value, weight in weighted:
-        for match in _COMMUNE.finditer(value):
-            name = match.group("name")
-            votes[name] += weight
-            kinds.setdefault(name, match.group("kind").lower())
-    for line in header.issuer_lines:
-        match = _COMMUNE_CAPS.search(line)
-        if match:
-            name = match.group("name").strip().title()
-            votes[name] += 5
-            kinds.setdefault(name, match.group("kind").lower())
-    if header.place and header.place in votes:
-        votes[header.place] += 5
-    if not votes:
-        return None, None
-    name, _ = votes.most_common(1)[0]
-    return name, kinds[name]
-
-
-def _province(structure: Structure, commune: str | None) -> str | None:
-    """The province: "tỉnh X" / "thành phố X" with a known name, or a known name alone ("Sở KHĐT Hà Tĩnh")."""
-    reg = registry()
-    header = structure.header
-    text = structure.text.normalized
-    votes: Counter = Counter()
-    for line in header.issuer_lines:
-        for match in _PROVINCE_WORD.finditer(line):
-            province = reg.province(match.group("name").strip().title())
-            if province:
-                votes[province.name] += 10
-    for match in _PROVINCE_WORD.finditer(text):
-        province = reg.province(match.group("name").strip())
-        if province:
-            votes[province.name] += 3
-    pattern, names = _province_names()
-    for match in pattern.finditer(text):
-        before = text[max(0, match.start() - 8) : match.start()].lower()
-        if "phường" in before or "xã" in before or (commune and match.group() == commune):
-            continue
-        votes[names[match.group()]] += 1
+        for unit in units_in(value, before):
+            if unit.level == "commune":
+                key = (unit.kind, unit.name)
+                votes[key] += weight
+                found.setdefault(key, unit)
     if header.place:
-        place = reg.province(header.place)
-        if place:
-            votes[place.name] += 2
+        for key in votes:
+            if fold_key(key[1]) == fold_key(header.place):
+                votes[key] += 5
     if not votes:
         return None
-    return votes.most_common(1)[0][0]
+    return found[votes.most_common(1)[0][0]]
+
+
+def _province(structure: Structure, commune: str | None, before: bool | None, within: set[str] | None = None) -> Province | None:
+    """The province: "tỉnh X" / "thành phố X", or a province's name alone ("Sở KHĐT Hà Tĩnh"), most named."""
+    reference = gazetteer()
+    header = structure.header
+    text = structure.text.normalized
+    votes: Counter = Counter()
+    found: dict[str, Province] = {}
+
+    def vote(province: Province | None, weight: int) -> None:
+        if province is not None and (within is None or province.name in within):
+            votes[province.name] += weight
+            found[province.name] = province
+
+    for match in _PROVINCE_WORD.finditer(text):
+        vote(reference.province(match.group("name").strip(), before), 3)
+    pattern, names = _province_names()
+    for match in pattern.finditer(text):
+        preceding = text[max(0, match.start() - 8) : match.start()].lower()
+        if "phường" in preceding or "xã" in preceding or (commune and match.group() == commune):
+            continue
+        vote(reference.province(names[match.group()], before), 1)
+    if header.place:
+        vote(reference.province(header.place, before), 2)
+    if not votes:
+        return None
+    return found[votes.most_common(1)[0][0]]
 
 
 @lru_cache(maxsize=1)
 def _province_names() -> tuple[re.Pattern, dict[str, str]]:
-    """Every province name and alias as written, in one pattern, and the province each stands for."""
+    """Every province name and alias as written, in one pattern, and the name the gazetteer knows it by."""
     names = {name: province.name for province in registry().provinces for name in (province.name, *province.aliases)}
     alternation = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), names
@@ -221,22 +329,6 @@ def _issuer_body(structure: Structure, symbol: str | None) -> str | None:
     text = fold_key(structure.text.normalized[: 4000])
     if re.search(r"(?:ủy ban nhân dân|ubnd) (?:phường|xã|tỉnh|thành phố)(?: [^\n,.;]{0,40})? (?:ban hành|xây dựng)", text):
         return "UBND"
-    return None
-
-
-def _level(structure: Structure, commune: str | None, province: str | None, issuer_body: str | None) -> str | None:
-    header = structure.header
-    lines = " ".join(header.issuer_lines).upper()
-    if any(word in lines for word in ("PHƯỜNG", "XÃ ", "ĐẶC KHU")) or lines.endswith("XÃ"):
-        return "commune"
-    if any(word in lines for word in ("TỈNH", "THÀNH PHỐ")) and not commune:
-        return "province"
-    if lines and any(word in lines for word in ("CHÍNH PHỦ", "TRUNG ƯƠNG", "QUỐC HỘI", "BỘ ")):
-        return "central"
-    if commune:
-        return "commune"
-    if province:
-        return "province"
     return None
 
 

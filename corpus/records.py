@@ -113,6 +113,10 @@ class DocumentInfo:
     month: str | None = None
     commune_kind: str | None = None
     issued_with: str | None = None
+    province_code: str | None = None
+    commune_code: str | None = None
+    unit_era: str | None = None  # "2025" (34 provinces, 3,321 communes) or "legacy" (before 1 July 2025)
+    successor: dict | None = None  # the post-reform commune that took over a legacy one
 
 
 @dataclass
@@ -129,5 +133,13 @@ class PlanRecord:
     extractor: str = EXTRACTOR_VERSION
 
     def to_dict(self) -> dict:
-        """The JSON object of the `lineage extract` contract."""
-        return asdict(self)
+        """The JSON object of the `lineage extract` contract.
+
+        A date whose day was left blank is written with the precision it has
+        ("2025-11", ISO 8601); the day is never invented.
+        """
+        data = asdict(self)
+        document = data["document"]
+        if document["date"] is None and document.get("month"):
+            document["date"] = document["month"]
+        return data

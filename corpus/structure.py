@@ -67,6 +67,7 @@ class Header:
     issuing_span: tuple[int, int] | None = None
     issuer_lines: list[str] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    wrapper: list[str] = field(default_factory=list)  # a website's lines above the official header
 
 
 @dataclass
@@ -174,7 +175,7 @@ _NAME_WORD = rf"(?:[{UPPER}][{LOWER}]{{0,7}}|[{UPPER}]{{1,8}})"
 _PERSON_NAME = re.compile(rf"^{_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}}$")
 _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[-_=*~.\s]{3,}$")
-_PREAMBLE_CUE = re.compile(r"^(?:Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm|Thi hành)\b")
+_PREAMBLE_CUE = re.compile(r"^(?:[-+•]\s{0,3})?(?:Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm|Thi hành)\b")
 
 _HEADING_PATTERNS = (
     ("roman", re.compile(r"^(?:PHẦN|Phần|CHƯƠNG|Chương)\s+(?P<number>[IVXLC]{1,6}|\d{1,2})\b[.:\-]?\s*(?P<title>.*)$")),
@@ -275,7 +276,7 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
             in_title = False
             index = end_index + 1
             continue
-        if _PREAMBLE_CUE.match(value) and (header.doc_type or header.symbol or index > 0) and len(value) > 60 and not in_title:
+        if _PREAMBLE_CUE.match(value) and (header.doc_type or header.symbol or index > 0) and len(value) > 60 and not in_title and not _before_header(header, lines, index, body_start):
             preamble_start = index
             break
         if in_title and (not title_lines or not _PREAMBLE_CUE.match(value)):
@@ -288,8 +289,16 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
         kinds = [_read_header_segment(header, segment) for segment in _header_segments(line)]
         if "type" in kinds:
             in_title = True
+        elif kinds == ["title"]:
+            # A copy that lost its type line ("KẾ HOẠCH"): the capitals after the number and date are the title.
+            in_title = True
+            title_lines.append(line)
         elif "other" in kinds:
-            if header.doc_type is not None or _PREAMBLE_CUE.match(value):
+            if _before_header(header, lines, index, body_start):
+                header.wrapper.append(value)
+                index += 1
+                continue
+            if header.doc_type is not None or _PREAMBLE_CUE.match(value) or title_lines:
                 preamble_start = index
                 break
             header.issuer_lines.append(value)
@@ -305,6 +314,20 @@ _SEGMENT_BREAK = re.compile(
     rf"|(?<=\S)\s+(?=Số\s*:)"
     rf"|(?<=[0-9A-ZĐ/)])\s+(?=(?:[{UPPER}][{LOWER}]{{0,7}}\.? ){{0,4}}[{UPPER}][{LOWER}]{{0,7}}, ngày)"
 )
+
+
+#: How far below a website's own lines (page title, banners) the official header may start.
+_WRAPPER_REACH = 15
+
+
+def _before_header(header: Header, lines: list[Line], index: int, stop: int) -> bool:
+    """A line of the website's wrapper: nothing of the header read yet, and the motto or "Số:" follows."""
+    if header.symbol or header.number_blank or header.date or header.doc_type or header.issuer_lines:
+        return False
+    for line in lines[index + 1 : min(stop, index + _WRAPPER_REACH)]:
+        if _MOTTO.search(line.text) or _NUMBER_LINE.match(line.text):
+            return True
+    return False
 
 
 def _header_segments(line: Line) -> list[Line]:
@@ -340,9 +363,12 @@ def _read_header_segment(header: Header, segment: Line) -> str:
         return "motto"
     if len(value) < 160 and _metadata_field(header, value):
         return "metadata"
-    if value == value.upper() and len(value) < 80 and header.doc_type is None:
-        header.issuer_lines.append(value)
-        return "issuer"
+    if value == value.upper() and header.doc_type is None and re.search(rf"[{UPPER}]", value):
+        if header.date is not None and (header.symbol or header.number_blank):
+            return "title"
+        if len(value) < 80:
+            header.issuer_lines.append(value)
+            return "issuer"
     return "other"
 
 
@@ -572,12 +598,39 @@ def _parse_closing(lines: list[Line], start: int, stop: int) -> tuple[list[str],
             continue
         if value.startswith(("-", "+", "•")):
             recipients.append(value.lstrip("-+• ").rstrip(";.").strip())
-        elif _ROLE.match(value):
-            roles.append(value)
-        elif signer is None and _PERSON_NAME.match(value) and not _ROLE.match(value):
-            signer = value if value != value.upper() else value.title()
-            span = (lines[index].start, lines[index].end)
+            continue
+        if signer is not None and roles:
+            break  # the signature ends with the name; what follows is an attached document
+        role, name = _role_and_name(value)
+        if role:
+            roles.append(role)
+        # The name is the last line of the signature block; the lines above it are roles,
+        # some of them wrapped ("TM. ỦY BAN" / "NHÂN DÂN").
+        if name and not _is_body_fragment(name):
+            signer = name if name != name.upper() else name.title()
+            span = (lines[index].start + value.rindex(name), lines[index].start + value.rindex(name) + len(name))
     return recipients, Signature(roles, signer, span)
+
+
+_ROLE_HEAD = re.compile(r"^(?:\s*(?:(?:T/?M|K/?T|TL|TUQ|Q)\s*[./]\s*)?(?:(?:PHÓ\s+)?(?:CHỦ TỊCH|BÍ THƯ|THỦ TƯỚNG|TRƯỞNG BAN|GIÁM ĐỐC|CHÁNH VĂN PHÒNG|BỘ TRƯỞNG|THỨ TRƯỞNG)(?:\s+THƯỜNG TRỰC)?|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN))+")
+_BODY_FRAGMENTS = {"nhân dân", "ủy ban", "uỷ ban", "hội đồng", "ban thường vụ", "văn phòng", "đảng ủy", "ban chấp hành", "trưởng tiểu ban", "tiểu ban"}
+
+
+def _role_and_name(value: str) -> tuple[str | None, str | None]:
+    """A signature line: a role, a name, or a role with the name run on after it ("PHÓ CHỦ TỊCH Trần Thị Diệu Thúy")."""
+    if _PERSON_NAME.match(value) and not _ROLE.match(value):
+        return None, value
+    if not _ROLE.match(value):
+        return None, None
+    head = _ROLE_HEAD.match(value)
+    rest = value[head.end():].strip() if head else ""
+    if rest and rest != rest.upper() and _PERSON_NAME.match(rest):
+        return value[: head.end()].strip(), rest
+    return value, None
+
+
+def _is_body_fragment(value: str) -> bool:
+    return fold_key(value) in _BODY_FRAGMENTS
 
 
 def _parse_appendix(lines: list[Line], start: int, stop: int) -> Appendix:
@@ -638,7 +691,7 @@ def _trailing_signature(lines: list[Line], stop: int) -> Signature:
         line = lines[index]
         if not line.text:
             continue
-        if name is None and not roles and _PERSON_NAME.match(line.text) and not _ROLE.match(line.text):
+        if name is None and not roles and _PERSON_NAME.match(line.text) and not _ROLE.match(line.text) and not _is_body_fragment(line.text):
             name = line
             continue
         if _ROLE.match(line.text):
