@@ -187,11 +187,45 @@ def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item])
             groups[position] = groups[position - 1] + [item]
 
 
+_LIST_BOUNDARY = re.compile(r"[,;)]|(?<!\w)và(?!\w)")
+_LIST_JOINERS = re.compile(r"^(?:\s|,|;|:|và|các|cùng với|cùng|\(|\))*$")
+# "Luật … số 85/2015/QH13 … được sửa đổi, bổ sung bởi Luật số 83/2025/QH15": the amendment is part of the basis.
+_PASSIVE_AMENDMENT = re.compile(r"(?<!\w)(?:được|đã được) (?:sửa đổi|bổ sung|thay thế)")
+_NUMBER_FOLLOWS = re.compile(r"(?<!\w)số\s*:?\s*$")
+_CARRIES_LIST = re.compile(r"[;,]\s*$")  # searched within one paragraph: its last character
+
+
+def _is_list_member(folded: str, previous: Item, item: Item) -> bool:
+    """Whether `item` is another entry of the list a preamble cue opened, and not a document its neighbour cites.
+
+    "Thực hiện A …, B … (sau đây gọi là …) và C …": A, B and C are entries.  "A … về
+    ban hành Kế hoạch triển khai D": D is what A implements, not an entry.
+    """
+    between = folded[previous.symbol_end : item.start]
+    if previous.reference is not None and previous.reference.symbol is None and _NUMBER_FOLLOWS.search(between) and not _cues_between(folded, previous.symbol_end, item.start):
+        return True  # "Luật Ngân sách nhà nước số 83/2015/QH13": the name and its number
+    if _PASSIVE_AMENDMENT.search(between):
+        return True
+    boundaries = list(_LIST_BOUNDARY.finditer(between))
+    if not boundaries:
+        return False
+    last = boundaries[-1]
+    if not _LIST_JOINERS.match(between[last.start():]):
+        return False
+    # A cue after the last closing parenthesis opens a nested list that this item belongs to.
+    closed = between.rfind(")")
+    return not _cues_between(folded, previous.symbol_end + closed + 1, previous.symbol_end + last.start())
+
+
 def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], spans: list[tuple[int, int]]) -> None:
-    """The preamble: each clause's first document (and those joined to it) is what the plan implements or rests on."""
+    """The preamble: a cue governs every entry of the list it introduces ("Thực hiện A; B và C"),
+    across clauses and across paragraphs that end with ";" or ","."""
     pattern, openers = _opener_pattern()
+    predicate = None
+    list_continues = False
     for paragraph_start, paragraph_end in spans:
-        predicate = None
+        if not list_continues:
+            predicate = None
         for clause_start, clause_end in _split(re.compile(";"), folded, paragraph_start, paragraph_end):
             opener = pattern.match(folded, clause_start, clause_end)
             if opener:
@@ -203,12 +237,15 @@ def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], s
             if head.start - clause_start > 80 and not opener:
                 continue
             builder.add(None, predicate, head.reference, head.start, head.symbol_end)
-            for previous, item in zip(clause_items, clause_items[1:]):
+            previous = head
+            for item in clause_items[1:]:
                 if item.reference.id == previous.reference.id:
                     continue
-                if _cues_between(folded, previous.symbol_end, item.start) or not _is_coordination(folded, previous.full_end, item.start):
-                    break
+                if not _is_list_member(folded, previous, item):
+                    continue
                 builder.add(None, predicate, item.reference, item.start, item.symbol_end, 0.9)
+                previous = item
+        list_continues = _CARRIES_LIST.search(folded, paragraph_start, paragraph_end) is not None
 
 
 def _title_relation(builder: _RelationBuilder, folded: str, items: list[Item], span: tuple[int, int]) -> None:
