@@ -223,10 +223,13 @@ def read_units(structure: Structure, date: PartialDate | None) -> UnitReading:
             return UnitReading("province" if province is not None else None, province, None, None, None, "body")
     if commune_unit is not None:
         province = province_unit.province if province_unit else None
-        candidates = [commune for commune in commune_unit.communes if province is None or commune.province.name == province.name]
+        candidates = list(commune_unit.communes)
         if province is None and len({commune.province.name for commune in candidates}) > 1:
-            voted = _province(structure, commune_unit.name, before, within={commune.province.name for commune in candidates})
-            candidates = [commune for commune in candidates if voted is None or commune.province.name == voted.name]
+            # Names repeat across provinces: the province the document names tells them apart.
+            province = _province(structure, commune_unit.name, before, within={commune.province.name for commune in candidates})
+            province = province or _province(structure, commune_unit.name, before)
+        if province is not None:
+            candidates = [commune for commune in candidates if commune.province.name == province.name]
         commune = _one_commune(candidates)
         if province is None and commune is not None:
             province = commune.province

@@ -392,12 +392,18 @@ class NamedReferenceFinder:
         existing_starts = [span.start_char for span in existing]
         taken = _Taken(existing)
         patterns, not_after = _named_patterns()
+        # "Nghị quyết số 71/NQ-CP về sửa đổi, bổ sung Chương trình hành động của Chính phủ …":
+        # a name inside another document's subject is part of its title, not a citation.
+        subjects = _Taken([])
+        for span in existing:
+            if span._.subject_end:
+                subjects.add(span._.full_end, span._.subject_end)
         found: list[Span] = []
         for kind, level_rule, issuer_rule, pattern in patterns:
             for match in pattern.finditer(text):
                 _check_deadline(doc)
                 start, end = match.start(), match.end()
-                if not_after.search(text, max(0, start - 30), start):
+                if not_after.search(text, max(0, start - 30), start) or subjects.overlaps(start, start + 1):
                     continue
                 name_end = end
                 cue = match.groupdict().get("cue")

@@ -159,7 +159,7 @@ def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item])
     hiện C": A amends P, and implements C as P does.
     """
     groups: dict[int, list[Item]] = {}
-    objects: set[int] = set()
+    objects: dict[int, tuple[list[Item], str]] = {}  # an object: the subjects and the predicate that reached it
     amended_by: dict[int, list[Item]] = {}
     for position, item in enumerate(items):
         groups[position] = [item]
@@ -171,11 +171,16 @@ def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item])
             continue
         predicates = _cues_between(folded, previous.symbol_end, item.start)
         if predicates:
-            objects.add(id(item))
-            if item.reference is None:
-                continue
             predicate = predicates[-1]
             subjects = [member for member in groups[position - 1] if id(member) not in objects or member is previous]
+            objects[id(item)] = (subjects, predicate)
+            if item.reference is None:
+                continue
+            if _PASSIVE_AMENDMENT.search(folded, previous.symbol_end, item.start):
+                # "A được sửa đổi, bổ sung bởi B": B amends A.
+                if previous.reference is not None:
+                    builder.add(item.reference, predicate, previous.reference, item.start, item.symbol_end)
+                continue
             for subject in subjects:
                 builder.add(subject.reference, predicate, item.reference, subject.start, item.symbol_end, 1.0 if subject is previous else 0.9)
             if predicate == "amends":
@@ -185,6 +190,13 @@ def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item])
                     builder.add(amender.reference, "implements", item.reference, amender.start, item.symbol_end, 0.9)
         elif _is_coordination(folded, previous.full_end, item.start):
             groups[position] = groups[position - 1] + [item]
+            if id(previous) in objects and item.reference is not None:
+                # "A về thực hiện B và C": A implements C too.
+                subjects, predicate = objects[id(previous)]
+                objects[id(item)] = (subjects, predicate)
+                for subject in subjects:
+                    if subject.reference is not None:
+                        builder.add(subject.reference, predicate, item.reference, subject.start, item.symbol_end, 0.9)
 
 
 _LIST_BOUNDARY = re.compile(r"[,;)]|(?<!\w)và(?!\w)")
@@ -192,6 +204,7 @@ _LIST_JOINERS = re.compile(r"^(?:\s|,|;|:|và|các|cùng với|cùng|\(|\))*$")
 # "Luật … số 85/2015/QH13 … được sửa đổi, bổ sung bởi Luật số 83/2025/QH15": the amendment is part of the basis.
 _PASSIVE_AMENDMENT = re.compile(r"(?<!\w)(?:được|đã được) (?:sửa đổi|bổ sung|thay thế)")
 _NUMBER_FOLLOWS = re.compile(r"(?<!\w)số\s*:?\s*$")
+_LIST_ENTRY = re.compile(r"\s*[-+•]\s+(?=\S)")
 _CARRIES_LIST = re.compile(r"[;,]\s*$")  # searched within one paragraph: its last character
 
 
@@ -231,12 +244,17 @@ def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], s
             if opener:
                 predicate = openers[opener.group().strip(" -+•\t\n")]
             clause_items = [item for item in _items_in(items, clause_start, clause_end) if item.reference is not None]
-            if predicate is None or not clause_items:
+            if not clause_items:
                 continue
             head = clause_items[0]
-            if head.start - clause_start > 80 and not opener:
+            confidence = 1.0
+            entry = _LIST_ENTRY.match(folded, clause_start, head.start + 1) if predicate is None else None
+            if entry is not None and head.start - entry.end() <= 2:
+                # A bulleted list of documents under the title, its "Căn cứ:" lost in the copy.
+                predicate, confidence = "based_on", 0.8
+            if predicate is None or (head.start - clause_start > 80 and not opener):
                 continue
-            builder.add(None, predicate, head.reference, head.start, head.symbol_end)
+            builder.add(None, predicate, head.reference, head.start, head.symbol_end, confidence)
             previous = head
             for item in clause_items[1:]:
                 if item.reference.id == previous.reference.id:

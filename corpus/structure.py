@@ -175,6 +175,7 @@ _NAME_WORD = rf"(?:[{UPPER}][{LOWER}]{{0,7}}|[{UPPER}]{{1,8}})"
 _PERSON_NAME = re.compile(rf"^{_NAME_WORD}(?:\s{_NAME_WORD}){{1,4}}$")
 _MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*-\s*Tự do\s*-\s*Hạnh phúc|ĐẢNG CỘNG SẢN VIỆT NAM", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[-_=*~.\s]{3,}$")
+_LIST_ITEM = re.compile(r"^[-+•]\s+\S")
 _PREAMBLE_CUE = re.compile(r"^(?:[-+•]\s{0,3})?(?:Thực hiện|Căn cứ|Triển khai|Theo|Để|Nhằm|Thi hành)\b")
 
 _HEADING_PATTERNS = (
@@ -278,6 +279,9 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
             continue
         if _PREAMBLE_CUE.match(value) and (header.doc_type or header.symbol or index > 0) and len(value) > 60 and not in_title and not _before_header(header, lines, index, body_start):
             preamble_start = index
+            break
+        if in_title and title_lines and _LIST_ITEM.match(value):
+            preamble_start = index  # a list right after the title: its legal bases
             break
         if in_title and (not title_lines or not _PREAMBLE_CUE.match(value)):
             title_lines.append(line)

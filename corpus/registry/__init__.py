@@ -202,7 +202,7 @@ def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
     type_word = rf"(?P<type_word>(?i:{alternation(type_names)}))(?:[ \t]{{1,3}}(?i:liên tịch))?[ \t\n]{{0,3}}(?:(?i:số)[ \t\n]{{0,3}})?"
     # Party form: 57-NQ/TW, 91- KL/TW, 45-\nNQ/TW.  State form: 71/NQ-CP, 112/2024/NĐ-CP, 31/CV-BCĐTKNQ18.
     party = rf"(?P<p_number>\d{{1,4}}){gap}-{gap}(?P<p_type>{type_code}){gap}/{gap}(?P<p_issuer>{issuer_code})"
-    state = rf"(?P<s_number>\d{{1,5}})(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code}){gap}-{gap}(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9]{{1,8}})?)"
+    state = rf"(?P<s_number>\d{{1,5}})(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code}){gap}-{gap}(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9&]{{1,15}}){{0,4}})"
     law = r"(?P<l_number>\d{1,3})/(?P<l_year>(?:19|20)\d{2})/(?P<l_issuer>QH\d{1,2}|UBTVQH\d{1,2})"
     boundary_before = r"(?<![\w/.\-])"
     boundary_after = r"(?![\w/]|-[A-Za-zĐđ0-9])"
