@@ -39,6 +39,7 @@ _SEPARATOR = re.compile(r"^[-_=*~.–—\s]{3,}$")
 _MARKDOWN_ROW = re.compile(r"^\|.*\|$")
 _CONTINUES = re.compile(rf"^[{LOWER}0-9(“\"/]")
 _CAPITAL_WORDS = re.compile(rf"[{UPPER}]")
+_LOWER_LETTER = re.compile(rf"[{LOWER}]")
 
 #: A document is hard-wrapped when almost no prose line is longer than this.
 _WRAP_LIMIT = 100
@@ -336,6 +337,10 @@ def _joins(previous: str, following: str, width: int) -> bool:
         return False
     if _stack_line(following) and (_stack_line(previous) and not re.match(r"^(?:[IVXLC]{1,6}|\d{1,2}(?:\.\d{1,2})*)[.)]\s", previous)):
         return False
+    if _stack_line(previous) or (previous == previous.upper() and _LOWER_LETTER.search(following)):
+        # Capitals end a heading or a title: the paragraph after it starts on its own line.
+        if not (_stack_line(following) or following == following.upper()):
+            return False
     if _ENDS_SENTENCE.search(previous):
         return bool(_CONTINUES.match(following)) and len(previous) >= width - 30
     return True

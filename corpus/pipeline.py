@@ -285,10 +285,10 @@ class AliasFinder:
         short_names = self._short_names(doc, text, numbered + found)
         if short_names:
             for match in re.finditer(rf"(?<!\w)(?:{alternation(short_names)})(?![\w/])", folded):
-                if taken.overlaps(match.start(), match.end()):
-                    continue
-                taken.add(match.start(), match.end())
                 target = short_names[match.group()]
+                if taken.overlaps(match.start(), match.end()) or match.start() < target.start_char:
+                    continue  # a short name means its document only once the document has defined it
+                taken.add(match.start(), match.end())
                 span = self._alias_span(doc, match.start(), match.end(), target._.symbol, "SHORT_NAME")
                 span._.year = target._.year
                 span._.date = target._.date
@@ -394,10 +394,7 @@ class NamedReferenceFinder:
         patterns, not_after = _named_patterns()
         # "Nghị quyết số 71/NQ-CP về sửa đổi, bổ sung Chương trình hành động của Chính phủ …":
         # a name inside another document's subject is part of its title, not a citation.
-        subjects = _Taken([])
-        for span in existing:
-            if span._.subject_end:
-                subjects.add(span._.full_end, span._.subject_end)
+        subjects = _described_zones(text, existing)
         found: list[Span] = []
         for kind, level_rule, issuer_rule, pattern in patterns:
             for match in pattern.finditer(text):
@@ -435,6 +432,27 @@ class NamedReferenceFinder:
                 found.append(span)
         _set_spans(doc, "references", found)
         return doc
+
+
+_DESCRIPTION_VERB = re.compile(r"[ \t\n,]{0,4}(?:ban hành|phê duyệt|sửa đổi|bổ sung|điều chỉnh|quy định|hướng dẫn)\b", re.IGNORECASE)
+_DESCRIPTION_END = re.compile(r"[;\n]|\.(?:\s|$)")
+
+
+def _described_zones(text: str, numbered: list[Span]) -> _Taken:
+    """What follows a numbered reference and describes it: its "về …" subject, or a clause that opens
+    with a verb of what the document does ("… của Chính phủ ban hành Chương trình hành động …")."""
+    zones = _Taken([])
+    starts = sorted(span._.citation_start for span in numbered)
+    for span in numbered:
+        if span._.subject_end:
+            zones.add(span._.full_end, span._.subject_end)
+            continue
+        if span._.full_end is None or not _DESCRIPTION_VERB.match(text, span._.full_end):
+            continue
+        following = starts[bisect.bisect_right(starts, span._.full_end)] if bisect.bisect_right(starts, span._.full_end) < len(starts) else len(text)
+        end = _DESCRIPTION_END.search(text, span._.full_end, following)
+        zones.add(span._.full_end, end.start() if end else following)
+    return zones
 
 
 def _government_programme(issuer: str | None, target: Span | None):

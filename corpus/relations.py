@@ -152,6 +152,10 @@ def _same_document(first: Item, second: Item) -> bool:
     return first.reference.id == second.reference.id
 
 
+def _joined_by_comma(folded: str, first: Item, second: Item) -> bool:
+    return folded[first.full_end : second.start].strip() == ","
+
+
 def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item]) -> None:
     """Relations between the documents of one clause.
 
@@ -173,6 +177,10 @@ def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item])
         if predicates:
             predicate = predicates[-1]
             subjects = [member for member in groups[position - 1] if id(member) not in objects or member is previous]
+            if len(subjects) > 1 and previous.full_end > previous.symbol_end and _joined_by_comma(folded, subjects[-2], previous):
+                # "A, Kế hoạch số B ngày … của Tỉnh ủy về thực hiện C": a cue after B's own date
+                # or issuer describes B alone ("A … và B … thực hiện C" says it of both).
+                subjects = [previous]
             objects[id(item)] = (subjects, predicate)
             if item.reference is None:
                 continue
