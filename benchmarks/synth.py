@@ -2,7 +2,8 @@
 
     python benchmarks/synth.py OUT_DIR [--plans 3321] [--seed 2026]
 
-34 provinces and up to 3,321 communes.  Each province issues, for each of the
+34 provinces and up to 3,321 communes, with their official names, kinds and codes
+from the gazetteer (corpus/units.py).  Each province issues, for each of the
 catalogue's root resolutions it takes up, a KH-UBND (State track) and a CTr/TU
 (Party track) implementing it, and a yearly socio-economic KH-UBND.  Each commune
 writes a yearly plan with the structure of the seeds (header, preamble, sections,
@@ -13,6 +14,14 @@ descriptions), copies some of its province's paragraphs with small edits, and
 leaves some policies out.  ``truth.jsonl`` holds, per plan, the references, the
 lineage pairs and the tasks' policies a correct extractor finds.
 
+Plans come in the shapes researchers download (see corpus/layout.py): a Word
+export (one paragraph a line, the two-column header and the tables as TAB rows),
+a legal-document-site copy (lines hard-wrapped at 78 characters, paragraphs
+apart, ``**bold**`` headings, the header and the tables flattened one cell per
+line between lone ``|`` lines) and a portal page (a page title and a date line
+above the document).  The corpus still measures speed and scale only: the
+extractor's correctness is measured on real documents.
+
 Deterministic: the same seed gives the same corpus, byte for byte.
 """
 
@@ -21,9 +30,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+import textwrap
 from pathlib import Path
 
 from corpus.registry import registry
+from corpus.units import gazetteer
 
 __all__ = ["generate"]
 
@@ -35,7 +47,7 @@ POLICIES = [
     ("72-NQ/TW", "09/9/2025", "về một số giải pháp đột phá, tăng cường bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân", "nâng cao chất lượng khám chữa bệnh và bảo hiểm y tế toàn dân"),
 ]
 OFFICES = ["Phòng Văn hóa - Xã hội", "Phòng Kinh tế, Hạ tầng và Đô thị", "Văn phòng HĐND và UBND", "Công an", "Ban Chỉ huy quân sự", "Trung tâm Phục vụ hành chính công"]
-SYLLABLES = ["An", "Bình", "Hòa", "Tân", "Phú", "Thịnh", "Hưng", "Long", "Minh", "Quang", "Thành", "Đông", "Tây", "Nam", "Bắc", "Sơn", "Hải",
+SIGNER_SYLLABLES = ["An", "Bình", "Hòa", "Tân", "Phú", "Thịnh", "Hưng", "Long", "Minh", "Quang", "Thành", "Đông", "Tây", "Nam", "Bắc", "Sơn", "Hải",
              "Lộc", "Phước", "Thuận", "Vĩnh", "Xuân", "Yên", "Trung", "Đức", "Hồng", "Kim", "Lam", "Mỹ", "Ngọc"]
 FILLER = ["Tăng cường công tác quản lý nhà nước trên các lĩnh vực", "Nâng cao chất lượng hoạt động của các tổ chức", "Đẩy mạnh cải cách hành chính",
           "Chú trọng công tác tuyên truyền, vận động Nhân dân", "Bảo đảm an ninh chính trị, trật tự an toàn xã hội", "Phát triển sản xuất kinh doanh",
@@ -62,11 +74,10 @@ def _filler_paragraphs(generator: random.Random, kind: str, count: int) -> list[
     return lines
 
 
-def _commune_names(generator: random.Random, count: int) -> list[str]:
-    names: set[str] = set()
-    while len(names) < count:
-        names.add(f"{generator.choice(SYLLABLES)} {generator.choice(SYLLABLES)}" + (f" {generator.choice(SYLLABLES)}" if generator.random() < 0.3 else ""))
-    return sorted(names)
+def _communes(generator: random.Random, count: int) -> list:
+    """`count` communes of the gazetteer (since 1 July 2025), spread over the provinces as the country is."""
+    communes = sorted({commune.code: commune for communes in gazetteer().communes.values() for commune in communes if commune.era == "2025"}.values(), key=lambda commune: commune.code)
+    return sorted(generator.sample(communes, min(count, len(communes))), key=lambda commune: commune.code)
 
 
 def _province_documents(province: str, generator: random.Random) -> dict:
@@ -80,7 +91,7 @@ def _province_documents(province: str, generator: random.Random) -> dict:
     return documents
 
 
-def _commune_plan(province: str, commune: str, kind: str, provincial: dict, generator: random.Random, number: int) -> tuple[str, dict]:
+def _commune_plan(province: str, commune: str, kind: str, provincial: dict, generator: random.Random, number: int) -> tuple[list[str], dict]:
     unit = "thành phố" if registry().province(province) and registry().province(province).city else "tỉnh"
     yearly, yearly_date = provincial["yearly"]
     council = f"{generator.randint(10, 40)}/NQ-HĐND"
@@ -89,7 +100,9 @@ def _commune_plan(province: str, commune: str, kind: str, provincial: dict, gene
     tasks: dict[str, list[str]] = {}
     month = generator.randint(1, 3)
     day = "" if generator.random() < 0.2 else f"{generator.randint(1, 28):02d}"
-    lines = [f"Số: {number}/KH-UBND" if generator.random() < 0.85 else "Số: /KH-UBND", "", f"{commune}, ngày {day} tháng {month:02d} năm 2026", "",
+    header = [("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), (f"{kind.upper()} {commune.upper()}", "Độc lập - Tự do - Hạnh phúc"),
+              (f"Số: {number}/KH-UBND" if generator.random() < 0.85 else "Số: /KH-UBND", f"{commune}, ngày {day} tháng {month:02d} năm 2026")]
+    lines = ["\t".join(row) for row in header] + ["",
              "KẾ HOẠCH", f"Phát triển kinh tế - xã hội {kind} {commune} năm 2026", "",
              f"Thực hiện Kế hoạch số {yearly} ngày {yearly_date} của Ủy ban nhân dân {unit} {province} về phát triển kinh tế - xã hội năm 2026; "
              f"Nghị quyết số {council} ngày {generator.randint(10, 28)}/12/2025 của HĐND {kind} về nhiệm vụ năm 2026.", "",
@@ -131,28 +144,83 @@ def _commune_plan(province: str, commune: str, kind: str, provincial: dict, gene
         references.add("06/QĐ-TTg")
         tasks[f"III.{section}"] = ["06/QĐ-TTg"]
     lines += ["IV. TỔ CHỨC THỰC HIỆN", "", "1. Các phòng, ban căn cứ chức năng, nhiệm vụ tổ chức thực hiện Kế hoạch này.", "",
-              "Nơi nhận:", f"- UBND {unit};", "- Lưu: VT.", "", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", f"{generator.choice(SYLLABLES)} Văn {generator.choice(SYLLABLES)}", "",
+              "Nơi nhận:", f"- UBND {unit};", "- Lưu: VT.", "", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", f"{generator.choice(SIGNER_SYLLABLES)} Văn {generator.choice(SIGNER_SYLLABLES)}", "",
               "PHỤ LỤC", "NHIỆM VỤ TRỌNG TÂM", "", "STT\tNhiệm vụ\tThời gian\tCơ quan chủ trì\tCơ quan phối hợp"]
     for index in range(1, 41):
         lines.append(f"{index}\t{generator.choice(FILLER)}\t2026\t{generator.choice(OFFICES)} {kind if generator.random() < 0.5 else ''}".rstrip() + f"\t{generator.choice(OFFICES)}")
     truth = {"references": sorted(references), "pairs": sorted(map(list, pairs)), "tasks": tasks, "province": province, "commune": commune}
-    return "\n".join(lines) + "\n", truth
+    return lines, truth
+
+
+_WRAP = 78
+_HEADING = re.compile(r"^(?:[IVX]+\.|\d+\.|PHỤ LỤC|KẾ HOẠCH|NHIỆM VỤ TRỌNG TÂM)")
+
+
+def _word_export(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def _web_copy(lines: list[str]) -> str:
+    """A legal-document-site copy: hard wraps, bold headings, every table one cell per line between lone pipes."""
+    out: list[str] = []
+    table: list[list[str]] = []
+
+    def flush_table() -> None:
+        if table:
+            out.append("|")
+            for row in table:
+                for cell in row:
+                    out.extend(textwrap.wrap(cell, _WRAP) or [""])
+                    out.append("|")
+                out.append("|")
+            out.append("")
+            table.clear()
+
+    for line in lines:
+        if "\t" in line:
+            table.append(line.split("\t"))
+            continue
+        flush_table()
+        if not line:
+            out.append("")
+        elif _HEADING.match(line):
+            out.extend(["**" + piece + "**" for piece in textwrap.wrap(line, _WRAP)] + [""])
+        else:
+            out.extend(textwrap.wrap(line, _WRAP, break_long_words=False, break_on_hyphens=False) + [""])
+    flush_table()
+    return "\n".join(out) + "\n"
+
+
+def _portal_page(lines: list[str], province: str, commune: str, generator: random.Random) -> str:
+    title = next((line for line in lines if line.startswith("Phát triển kinh tế")), "Kế hoạch")
+    wrapper = [f"Cổng thông tin điện tử {commune} - {province}", "", title, f"Ngày đăng: {generator.randint(1, 28):02d}/03/2026", ""]
+    return _word_export(wrapper + lines)
+
+
+def _shaped(lines: list[str], province: str, commune: str, generator: random.Random) -> str:
+    shape = generator.random()
+    if shape < 0.4:
+        return _web_copy(lines)
+    if shape < 0.55:
+        return _portal_page(lines, province, commune, generator)
+    return _word_export(lines)
 
 
 def generate(out_dir: str | Path, plans: int = 3321, seed: int = 2026) -> Path:
     """Write `plans` commune plans and truth.jsonl into out_dir; return the plans folder."""
     generator = random.Random(seed)
-    provinces = [province.name for province in registry().provinces if province.current]
     out = Path(out_dir)
     folder = out / "plans"
     folder.mkdir(parents=True, exist_ok=True)
-    names = _commune_names(generator, plans)
+    communes = _communes(generator, plans)
     with open(out / "truth.jsonl", "w", encoding="utf-8") as truth_file:
+        provinces = sorted({commune.province.name for commune in communes})
         provincial = {province: _province_documents(province, generator) for province in provinces}
-        for index, commune in enumerate(names):
-            province = provinces[index % len(provinces)]
-            kind = "phường" if generator.random() < 0.4 else "xã"
-            text, truth = _commune_plan(province, commune, kind, provincial[province], generator, index + 1)
+        for index, unit in enumerate(communes):
+            province = unit.province.name
+            lines, truth = _commune_plan(province, unit.name, unit.kind, provincial[province], generator, index + 1)
+            text = _shaped(lines, province, unit.name, generator)
+            truth["commune_code"] = unit.code
             name = f"{index:04d}.txt"
             (folder / name).write_text(text, encoding="utf-8")
             truth["file"] = name

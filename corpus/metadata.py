@@ -20,7 +20,7 @@ from corpus.structure import PartialDate, Structure, parse_date
 from corpus.text import LOWER, UPPER, fold_key
 from corpus.units import REFORM_DATE, Commune, NamedUnit, Province, gazetteer, units_in
 
-__all__ = ["PlanFacts", "read_plan_facts"]
+__all__ = ["PlanFacts", "read_plan_facts", "read_units", "field_sources", "has_official_header"]
 
 _NAME = rf"[{UPPER}][{LOWER}]{{0,7}}(?: [{UPPER}][{LOWER}]{{0,7}}){{0,4}}"
 _COMMUNE = re.compile(rf"(?<![\w])(?P<kind>phường|Phường|xã|đặc khu|Đặc khu|thị trấn|Thị trấn) (?P<name>{_NAME}|\d{{1,2}})(?![\w])")
@@ -361,3 +361,39 @@ def _period(title: str, date: PartialDate | None) -> list[int] | None:
     if date:
         return [date.year, date.year]
     return None
+
+
+def field_sources(structure: Structure, facts: PlanFacts) -> list[tuple[str, object, str, tuple[int, int] | None]]:
+    """Each header field with its value, the part of the document it was read from and that part's
+    span in the normalized text: why a field came out as it did."""
+    header = structure.header
+    metadata = header.metadata
+
+    def origin(in_header: bool, span, fallback: str) -> tuple[str, tuple[int, int] | None]:
+        return ("header", span) if in_header else (fallback, None)
+
+    symbol_from = origin(bool(header.symbol), header.symbol_span, "metadata table" if metadata.get("symbol") else "appendix (Kèm theo …)")
+    date_from = origin(bool(header.date and facts.date == header.date), header.date_span, "issuing decision, metadata table or appendix")
+    title_from = origin(bool(header.title), header.title_span, "metadata table")
+    signer_from = ("signature block", structure.signature.span) if structure.signature.signer else ("metadata table", None)
+    units_from = (facts.units_from or "", header.issuer_span if facts.units_from == "issuer block" else None)
+    unit_codes = ", ".join(part for part in (f"province {facts.province_code}" if facts.province_code else "", f"commune {facts.commune_code}" if facts.commune_code else "") if part)
+    rows = [
+        ("symbol", facts.symbol, *symbol_from),
+        ("type", facts.doc_type, "type line" if header.doc_type else ("metadata table" if facts.doc_type else ""), None),
+        ("date", str(facts.date) if facts.date else None, *date_from),
+        ("title", facts.title, *title_from),
+        ("issuer", facts.issuer, "issuer block" if header.issuer_lines else "signature or body", header.issuer_span),
+        ("level", facts.level, *units_from),
+        ("province", facts.province, *units_from),
+        ("commune", f"{facts.commune_kind} {facts.commune}" if facts.commune else None, *units_from),
+        ("codes", f"{unit_codes} ({facts.unit_era} gazetteer)" if unit_codes else None, "gazetteer", None),
+        ("signer", facts.signer, *signer_from),
+    ]
+    return [(name, value, source if value else "", span if value else None) for name, value, source, span in rows]
+
+
+def has_official_header(structure: Structure) -> bool:
+    """Whether the document opens with any part of an official header (issuer, number, place and date, type)."""
+    header = structure.header
+    return bool(header.symbol or header.number_blank or header.date or header.doc_type or any(line == line.upper() for line in header.issuer_lines))

@@ -57,6 +57,8 @@ class PartialDate:
 class Header:
     symbol: str | None = None
     symbol_span: tuple[int, int] | None = None
+    date_span: tuple[int, int] | None = None
+    issuer_span: tuple[int, int] | None = None
     number_blank: bool = False
     place: str | None = None
     date: PartialDate | None = None
@@ -358,6 +360,7 @@ def _read_header_segment(header: Header, segment: Line) -> str:
     if place and header.date is None:
         header.place = place.group("place").strip()
         header.date = _partial_date(place)
+        header.date_span = (segment.start, segment.end)
         return "date"
     doc_type = _type_line(value)
     if doc_type and header.doc_type is None:
@@ -372,6 +375,7 @@ def _read_header_segment(header: Header, segment: Line) -> str:
             return "title"
         if len(value) < 80:
             header.issuer_lines.append(value)
+            header.issuer_span = (header.issuer_span[0] if header.issuer_span else segment.start, segment.end)
             return "issuer"
     return "other"
 

@@ -9,7 +9,10 @@ import click
 
 from corpus import __version__
 from corpus.reader import DocumentError, find_documents, read_text
-from corpus.structure import parse_structure, render_outline, structure_to_dict
+from corpus.layout import lay_out
+from corpus.metadata import has_official_header, read_plan_facts
+from corpus.structure import parse_structure
+from graph.reading import reading_to_dict, render_reading
 from graph.render import format_table, render_plan_summary
 from ontology.store import StoreError, open_store
 
@@ -34,8 +37,10 @@ def _documents_or_fail(paths: tuple[str, ...]) -> list:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="An outline for people, or JSON Lines for programs.")
-def read(paths: tuple[str, ...], output_format: str) -> None:
-    """Print the structure of each document: header, preamble, sections, tables, appendices, signature.
+@click.option("--blocks", is_flag=True, help="Also list every logical line (heading, paragraph, list item, table row) with the lines of the file it spans.")
+def read(paths: tuple[str, ...], output_format: str, blocks: bool) -> None:
+    """Print how each document is read: its layout, its header fields and where each came from,
+    and its structure (preamble, sections, tables, appendices, signature).
 
     A debugging view: it shows what the extractor sees before it looks for references.
     """
@@ -49,11 +54,16 @@ def read(paths: tuple[str, ...], output_format: str) -> None:
             continue
         for warning in text.warnings:
             click.echo(f"warning: {warning}", err=True)
-        structure = parse_structure(text)
+        layout = lay_out(text)
+        structure = parse_structure(layout.text)
+        facts = read_plan_facts(structure)
+        if not has_official_header(structure):
+            click.echo(f"warning: {path}: no official header (issuer block, number, place and date, type line); "
+                       "its fields stay empty unless the body states them", err=True)
         if output_format == "json":
-            click.echo(json.dumps(structure_to_dict(structure), ensure_ascii=False))
+            click.echo(json.dumps(reading_to_dict(layout, structure, facts, blocks), ensure_ascii=False))
         else:
-            click.echo(render_outline(structure))
+            click.echo(render_reading(layout, structure, facts, blocks))
             click.echo()
     if failures:
         sys.exit(1)
