@@ -132,3 +132,30 @@ def test_a_document_on_the_map_is_as_large_as_the_tasks_that_reach_it():
     graph.add_edge("task-0", "nq", relation="implements", method="explicit", confidence=1.0)  # a second way up, counted once
     sizes = {node["id"]: node["size"] for node in build_map(graph)["nodes"]}
     assert sizes["kh"] == pytest.approx(12 + 4 * math.sqrt(4)) and sizes["nq"] == pytest.approx(12 + 4 * math.sqrt(4))
+
+
+def test_read_says_where_each_field_came_from(tmp_path):
+    copy = tmp_path / "ha-noi.txt"
+    copy.write_text(
+        "|\n**ỦY BAN NHÂN\nDÂN **\nTHÀNH PHỐ HÀ NỘI\n--------\n|\n**CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM**\n---------------\n|\n|\n"
+        "Số: 310/KH-UBND\n|\n*Hà Nội, ngày\n24 tháng 11 năm 2025*\n|\n\n**KẾ HOẠCH**\n\nPHÁT TRIỂN HẠ TẦNG 5G\n\n"
+        "Triển khai thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["read", str(copy), "--blocks"], catch_exceptions=False)
+    assert result.exit_code == 0
+    fields = {line.split()[0]: line for line in result.output.split("fields:")[1].split("blocks:")[0].strip().splitlines()}
+    assert "310/KH-UBND" in fields["symbol"] and "[header, line 12]" in fields["symbol"]
+    assert "2025-11-24" in fields["date"] and "lines 14-15" in fields["date"]
+    assert "province" in fields["level"] and "issuer block" in fields["level"]
+    assert "Hà Nội" in fields["province"] and "commune" in fields and "—" in fields["commune"]
+    assert "table(s) flattened" in result.output
+
+
+def test_read_warns_about_a_document_without_a_header(tmp_path):
+    fragment = tmp_path / "fragment.txt"
+    fragment.write_text("Các phòng, ban tổ chức thực hiện các nhiệm vụ được giao và báo cáo kết quả.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["read", str(fragment)], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "no official header" in result.stderr
+    assert "symbol    —" in result.output

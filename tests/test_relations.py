@@ -104,3 +104,44 @@ def test_a_symbol_broken_across_lines_stays_in_its_sentence():
                 "ngày 15/11/2025 của UBND tỉnh thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị.")
     found = {pair for pair in pairs(extract_snippet(sentence, header=False)) if pair[0] != "self"}
     assert found == {("14-CTr/TU", "implements", "57-NQ/TW"), ("88/KH-UBND", "implements", "57-NQ/TW")}
+
+
+@pytest.mark.parametrize(
+    ("preamble", "expected"),
+    [
+        (   # one cue governs every entry of its list, across clauses
+            "Triển khai thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển khoa học; "
+            "Nghị quyết số 03/NQ-CP ngày 09/01/2025 của Chính phủ; Quyết định số 1132/QĐ-TTg ngày 09/10/2024 của Thủ tướng Chính phủ.",
+            {("self", "implements", "57-NQ/TW"), ("self", "implements", "03/NQ-CP"), ("self", "implements", "1132/QĐ-TTg")},
+        ),
+        (   # entries joined by commas and "và" after their own subjects; a document an entry implements is not an entry
+            "Thực hiện Nghị quyết số 163/2024/QH15 ngày 27/11/2024 của Quốc hội phê duyệt chủ trương đầu tư Chương trình, "
+            "Nghị quyết số 50/NQ-CP ngày 13/3/2025 của Chính phủ về ban hành Kế hoạch triển khai Nghị quyết số 12/2023/QH15 (Nghị quyết số 50/NQ-CP) "
+            "và Quyết định số 7619/QĐ-BCA ngày 08/9/2025 của Bộ trưởng Bộ Công an.",
+            {("self", "implements", "163/2024/QH15"), ("self", "implements", "50/NQ-CP"), ("self", "implements", "7619/QĐ-BCA"), ("50/NQ-CP", "implements", "12/2023/QH15")},
+        ),
+        (   # a law's name and its number are one entry; an amendment "được sửa đổi, bổ sung bởi" is part of the basis and amends it
+            "Căn cứ Luật Bầu cử đại biểu Quốc hội và đại biểu Hội đồng nhân dân số 85/2015/QH13 được sửa đổi, bổ sung bởi Luật số 83/2025/QH15;",
+            {("self", "based_on", "85/2015/QH13"), ("self", "based_on", "83/2025/QH15"), ("83/2025/QH15", "amends", "85/2015/QH13")},
+        ),
+        (   # "A về thực hiện B và C": A implements both
+            "Thực hiện Kế hoạch số 283/KH-UBND ngày 24/9/2025 của Uỷ ban nhân dân tỉnh về thực hiện Nghị quyết số 71/NQ-CP ngày 01/4/2025 "
+            "của Chính phủ và Chương trình hành động số 10-CTr/TU ngày 05/6/2025 của Tỉnh ủy.",
+            {("self", "implements", "283/KH-UBND"), ("283/KH-UBND", "implements", "71/NQ-CP"), ("283/KH-UBND", "implements", "10-CTr/TU")},
+        ),
+    ],
+)
+def test_preamble_lists(preamble, expected):
+    found = pairs(extract_snippet(preamble))
+    assert expected <= found
+    numbered = {pair for pair in found if pair[0] == "self" and pair[1] != "cites" and pair[2][:1].isdigit()}
+    assert not numbered - expected
+
+
+def test_a_preamble_list_carries_over_to_the_next_paragraph():
+    found = pairs(extract_snippet(
+        "Thực hiện Chỉ thị số 27/CT-TTg ngày 15/8/2024 của Thủ tướng Chính phủ về công tác dân số;\n"
+        "Hướng dẫn số 7886/HD-BNV ngày 14/9/2025 của Bộ Nội vụ về việc triển khai thực hiện Chỉ thị số 27/CT-TTg.\n"
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:"
+    ))
+    assert {("self", "implements", "27/CT-TTg"), ("self", "implements", "7886/HD-BNV")} <= found

@@ -1,0 +1,63 @@
+"""Administrative units from the gazetteer, and the level and units a document is read at."""
+
+from __future__ import annotations
+
+from corpus.metadata import read_plan_facts
+from corpus.layout import lay_out
+from corpus.structure import parse_structure
+from corpus.text import normalize
+from corpus.units import gazetteer, units_in
+
+
+def facts_of(source: str):
+    return read_plan_facts(parse_structure(lay_out(normalize(source)).text))
+
+
+def test_both_eras_with_official_codes():
+    assert gazetteer().province("Hà Nội").code == "01"
+    assert gazetteer().province("Hải Dương", before_reform=True).era == "legacy"
+    # Merged into Hải Phòng in 2025; documents after the reform still name it ("tỉnh Hải Dương (cũ)").
+    assert gazetteer().province("Hải Dương", before_reform=False).era == "legacy"
+    assert gazetteer().province("Hải Phòng", before_reform=False).era == "2025"
+    tich_luong = gazetteer().commune("phường", "Tích Lương", "Thái Nguyên")
+    assert (tich_luong.code, tich_luong.province.name) == ("05500", "Thái Nguyên")
+
+
+def test_names_that_repeat_are_told_apart_by_the_province():
+    everywhere = gazetteer().find_communes("xã", "Tân Hưng", before_reform=False)
+    assert len({commune.province.name for commune in everywhere}) > 1
+    assert gazetteer().commune("xã", "Tân Hưng", before_reform=False) is None
+    assert gazetteer().commune("xã", "Tân Hưng", "Cà Mau", before_reform=False).province.name == "Cà Mau"
+
+
+def test_a_pre_reform_commune_maps_to_its_successor():
+    legacy = gazetteer().find_communes("phường", "Phúc Xá", "Hà Nội", before_reform=True)[0]
+    assert legacy.era == "legacy" and legacy.district
+    assert gazetteer().successor(legacy).era == "2025"
+
+
+def test_the_motto_and_offices_are_not_units():
+    assert units_in("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == []
+    assert [unit.level for unit in units_in("Sở Tài chính; UBND các xã, phường")] == []
+    assert [(unit.level, unit.name) for unit in units_in("ĐẢNG BỘ TỈNH THÁI NGUYÊN ĐẢNG ỦY PHƯỜNG PHAN ĐÌNH PHÙNG")] == [("province", "Thái Nguyên"), ("commune", "Phan Đình Phùng")]
+
+
+def test_a_provincial_plan_is_read_at_province_level():
+    facts = facts_of("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH ĐỒNG THÁP\tĐộc lập - Tự do - Hạnh phúc\nSố: 617/KH-UBND\tĐồng Tháp, ngày 01 tháng 12 năm 2025\n\nKẾ HOẠCH\nChuyển đổi số cho các doanh nghiệp\n")
+    assert (facts.level, facts.province, facts.commune, facts.issuer, facts.province_code) == ("province", "Đồng Tháp", None, "UBND tỉnh Đồng Tháp", "82")
+
+
+def test_a_commune_body_other_than_the_people_s_committee():
+    facts = facts_of("ỦY BAN MTTQ VIỆT NAM\nXÃ LƯƠNG MINH\nBAN THƯỜNG TRỰC\nSố: 16/KH-MTTQ-BTT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLương Minh, ngày 18 tháng 11 năm 2025\nKẾ HOẠCH\nThực hiện công tác bầu cử\n")
+    assert (facts.level, facts.commune, facts.province, facts.unit_era) == ("commune", "Lương Minh", "Quảng Ninh", "2025")
+    assert facts.commune_code == gazetteer().commune("xã", "Lương Minh").code
+
+
+def test_a_central_document():
+    facts = facts_of("THỦ TƯỚNG CHÍNH PHỦ\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 2597/QĐ-TTg\tHà Nội, ngày 27 tháng 11 năm 2025\nQUYẾT ĐỊNH\nPhê duyệt Đề án\n")
+    assert (facts.level, facts.province, facts.commune) == ("central", None, None)
+
+
+def test_a_fragment_without_a_header_invents_nothing():
+    facts = facts_of("Các phòng, ban chuyên môn tổ chức thực hiện các nhiệm vụ được giao, báo cáo kết quả về Văn phòng.\n")
+    assert (facts.symbol, facts.date, facts.level, facts.province, facts.commune) == (None, None, None, None, None)
