@@ -1,4 +1,4 @@
-"""Extraction speed on a folder of plans: reading, structure, and the full extract.
+"""Extraction speed on a folder of plans: reading, layout, structure, and the full extract.
 
     python benchmarks/extraction.py corpus/plans [--repeat 20]
 
@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from corpus.extract import extract_text
+from corpus.layout import lay_out
 from corpus.reader import find_documents, read_text
 from corpus.structure import parse_structure
 
@@ -25,7 +26,8 @@ def measure(paths: list[Path], repeat: int) -> dict[str, float]:
     timings = {}
     for label, step in (
         ("read + normalize", lambda path: read_text(path)),
-        ("read + structure", lambda path: parse_structure(read_text(path))),
+        ("read + layout", lambda path: lay_out(read_text(path))),
+        ("read + structure", lambda path: parse_structure(lay_out(read_text(path)).text)),
         ("full extract", lambda path: extract_text(read_text(path))),
     ):
         started = time.perf_counter()
