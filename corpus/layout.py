@@ -103,21 +103,22 @@ class _Line:
     start: int  # offset of the first character of the raw line
     end: int  # offset of the line end (the "\n"), or the text's length
     text: str  # stripped
-    markup_only: bool = False  # blank only because its markup ("**") was removed
 
 
-def _lines(text: Text) -> list[_Line]:
+def _lines(value: str) -> list[_Line]:
     found = []
     position = 0
-    original = text.original
-    for raw in text.normalized.split("\n"):
-        line = _Line(position, position + len(raw), raw.strip())
-        if not line.text:
-            original_end = text.starts[line.end] if line.end < len(text.starts) else len(original)
-            line.markup_only = bool(original[original.rfind("\n", 0, original_end) + 1 : original_end].strip())
-        found.append(line)
+    for raw in value.split("\n"):
+        found.append(_Line(position, position + len(raw), raw.strip()))
         position += len(raw) + 1
     return found
+
+
+def _markup_only(text: Text, line: _Line) -> bool:
+    """A blank line that was not blank in the file: its markup ("**") was removed."""
+    original = text.original
+    original_end = text.starts[line.end] if line.end < len(text.starts) else len(original)
+    return bool(original[original.rfind("\n", 0, original_end) + 1 : original_end].strip())
 
 
 def lay_out(text: Text) -> Layout:
@@ -129,9 +130,9 @@ def lay_out(text: Text) -> Layout:
     ['Số: 12/KH-UBND \\t Hà Nội, ngày 24 tháng 11 năm 2025']
     """
     characters = list(text.normalized)
-    lines = _lines(text)
+    lines = _lines(text.normalized)
     in_table = [False] * len(lines)
-    tables = _flattened_tables(lines, characters, in_table)
+    tables = _flattened_tables(text, lines, characters, in_table) if "|" in text.normalized else []
     prose = [line for index, line in enumerate(lines) if line.text and not in_table[index]]
     width = _wrap_width(prose)
     joined = _join_wrapped_lines(lines, characters, in_table, width) if width else 0
@@ -200,7 +201,7 @@ class _TableWriter:
         self.end_row(None, previous_line_end)
 
 
-def _flattened_tables(lines: list[_Line], characters: list[str], in_table: list[bool]) -> list[tuple[int, int]]:
+def _flattened_tables(text: Text, lines: list[_Line], characters: list[str], in_table: list[bool]) -> list[tuple[int, int]]:
     regions = []
     index = 0
     while index < len(lines):
@@ -212,7 +213,7 @@ def _flattened_tables(lines: list[_Line], characters: list[str], in_table: list[
         if _is_closing_block(lines, first, index):
             last = _blank_pipes(lines, characters, first)
         else:
-            last = _rewrite_region(lines, characters, first)
+            last = _rewrite_region(text, lines, characters, first)
         for position in range(first, last + 1):
             in_table[position] = True
         regions.append((lines[first].start, lines[last].end))
@@ -252,14 +253,14 @@ def _raw(characters: list[str], line: _Line) -> str:
     return "".join(characters[line.start : line.end])
 
 
-def _rewrite_region(lines: list[_Line], characters: list[str], first: int) -> int:
+def _rewrite_region(text: Text, lines: list[_Line], characters: list[str], first: int) -> int:
     writer = _TableWriter(characters)
     index = first
     last = first
     while index < len(lines):
         line = lines[index]
         if not line.text:
-            if not (line.markup_only and writer.cell_lines):
+            if not (writer.cell_lines and _markup_only(text, line)):
                 break
             writer.content(line)
             last = index
