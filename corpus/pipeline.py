@@ -172,6 +172,8 @@ class ReferenceFinder:
         spans: list[Span] = []
         for match in patterns["symbol"].finditer(text):
             _check_deadline(doc)
+            if match.group("v_number") and not _LETTER_WORD.search(text, max(0, match.start() - 40), match.start()):
+                continue  # without "công văn" or "văn bản" before it, 02/BCĐ-MT is a form's number, not a letter
             span = _span(doc, match.start(), match.end(), "NUMBERED")
             if span is None:
                 continue
@@ -216,6 +218,7 @@ class ReferenceFinder:
         return doc
 
 
+_LETTER_WORD = re.compile(r"(?i:công văn|văn bản(?: chỉ đạo)?|cv)(?:\s+số)?\s*:?\s*$")
 _SUBJECT = re.compile(r"[ \t]{0,3},?[ \t\n]{0,3}(?:về|Về|VỀ)\s")
 _SUBJECT_END = re.compile(r"[;()\n“”\"]|\.(?:\s|$)|\s(?:thực hiện|triển khai thực hiện|trên địa bàn)\s")
 

@@ -99,6 +99,18 @@ def _cues_between(folded: str, start: int, end: int) -> list[str]:
     return [cues[match.group()] for match in pattern.finditer(folded, start, end)]
 
 
+#: How far a cue word may stand before the document it governs ("thực hiện có hiệu quả các nội dung của Kế hoạch số …").
+_CUE_REACH = 45
+
+
+def _cue_reaches(folded: str, start: int, end: int) -> bool:
+    pattern, _ = _cue_pattern()
+    last = None
+    for last in pattern.finditer(folded, start, end):
+        pass
+    return last is not None and end - last.end() <= _CUE_REACH
+
+
 def _is_coordination(folded: str, start: int, end: int) -> bool:
     gap = folded[start:end].strip(" ,\t\n")
     return gap in ("", "và", "cùng", "cùng với", "và các", "hoặc") or (len(gap) <= 12 and re.fullmatch(r"(?:và|,|\s)+", gap) is not None)
@@ -174,6 +186,8 @@ def _nested_relations(builder: _RelationBuilder, folded: str, items: list[Item])
             groups[position] = groups[position - 1]
             continue
         predicates = _cues_between(folded, previous.symbol_end, item.start)
+        if predicates and not _cue_reaches(folded, previous.symbol_end, item.start):
+            predicates = []  # "… tiếp tục thực hiện “Tháng hành động” và hướng dẫn … tại Công văn số X": the cue's object came before X
         if predicates:
             predicate = predicates[-1]
             subjects = [member for member in groups[position - 1] if id(member) not in objects or member is previous]

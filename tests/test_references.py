@@ -181,3 +181,14 @@ def test_the_plans_own_number_issued_by_the_province_is_another_document():
     record = extract_snippet("Thực hiện Kế hoạch số 12/KH-UBND ngày 05/01/2026 của UBND tỉnh về phát triển kinh tế - xã hội năm 2026.")
     assert record.document.symbol == "12/KH-UBND"
     assert reference(record, "12/KH-UBND").level == "province"
+
+
+def test_an_official_letter_is_read_by_its_number_and_issuer():
+    record = extract_snippet("Thực hiện Công văn số 5511/BKHCN-CĐSQG ngày 10/10/2025 của Bộ Khoa học và Công nghệ; theo văn bản chỉ đạo số 2731/UBND-NN ngày 20/5/2014.")
+    assert {"5511/BKHCN-CĐSQG", "2731/UBND-NN"} <= set(symbols(record))
+    assert reference(record, "5511/BKHCN-CĐSQG").type == "Công văn"
+
+
+def test_a_form_number_is_not_a_letter():
+    record = extract_snippet("Các tổ bầu cử lập biên bản theo Mẫu số 02/BCĐBHĐND-MT và gửi về Ủy ban.")
+    assert not [symbol for symbol in symbols(record) if "BCĐBHĐND" in symbol]

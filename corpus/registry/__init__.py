@@ -138,6 +138,9 @@ def official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
         number, year = match.group("s_number"), match.group("s_year")
         middle = f"/{year}" if year else ""
         return f"{number}{middle}/{doc_type.code}-{issuer}", doc_type.code, issuer, year, number
+    if match.group("v_number"):
+        number, issuer = match.group("v_number"), match.group("v_issuer")
+        return f"{number}/{issuer}-{match.group('v_unit')}", "CV", issuer, None, number
     number, year, issuer = match.group("l_number"), match.group("l_year"), match.group("l_issuer")
     return f"{number}/{year}/{issuer}", "", issuer, year, number
 
@@ -204,9 +207,11 @@ def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
     party = rf"(?P<p_number>\d{{1,4}}){gap}-{gap}(?P<p_type>{type_code}){gap}/{gap}(?P<p_issuer>{issuer_code})"
     state = rf"(?P<s_number>\d{{1,5}})(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code}){gap}-{gap}(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9&]{{1,15}}){{0,4}})"
     law = r"(?P<l_number>\d{1,3})/(?P<l_year>(?:19|20)\d{2})/(?P<l_issuer>QH\d{1,2}|UBTVQH\d{1,2})"
+    # An official letter (công văn) carries no type code: 5511/BKHCN-CĐSQG, 2731/UBND-NN.
+    letter = rf"(?P<v_number>\d{{1,5}}){gap}/{gap}(?P<v_issuer>UBND|VPCP|B[A-ZĐ]{{1,7}})-(?P<v_unit>[A-ZĐ][A-ZĐ0-9&]{{0,14}})"
     boundary_before = r"(?<![\w/.\-])"
     boundary_after = r"(?![\w/]|-[A-Za-zĐđ0-9])"
-    symbol = rf"{boundary_before}(?:{party}|{state}|{law}){boundary_after}"
+    symbol = rf"{boundary_before}(?:{party}|{state}|{law}|{letter}){boundary_after}"
     blank = rf"(?<![\w/])(?P<dots>[.…_]{{0,20}})[ \t]{{0,2}}/[ \t]{{0,2}}(?P<b_type>{type_code})-(?P<b_issuer>{issuer_code}){boundary_after}"
     date_after = rf"[ \t]{{0,3}},?{gap}(?:(?i:ngày){gap})?(?:(?P<d_day>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_month>\d{{1,2}}){gap}[/.\-]{gap}(?P<d_year>(?:19|20)\d{{2}})(?!\d)|(?P<w_day>\d{{1,2}}){gap}(?i:tháng){gap}(?P<w_month>\d{{1,2}}){gap}(?i:năm){gap}(?P<w_year>(?:19|20)\d{{2}}))"
     stop_words = r"về|thực hiện|triển khai|ban hành|ngày|và|tại|trong|đã|được|đến|nhằm|theo|để|cụ thể hóa|gắn với|giai đoạn|năm|trên|đối với|với"
