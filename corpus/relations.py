@@ -80,7 +80,8 @@ def _cue_pattern() -> tuple[re.Pattern, dict[str, str]]:
 @lru_cache(maxsize=1)
 def _opener_pattern() -> tuple[re.Pattern, dict[str, str]]:
     openers = {fold_key(cue): predicate for cue, predicate in registry().preamble_openers}
-    return re.compile(rf"\s*[-+•]?\s*(?:{alternation(openers)})(?!\w)"), openers
+    # "Để tiếp tục thực hiện nghiêm Chỉ thị số …" opens a list as "Tiếp tục thực hiện" does.
+    return re.compile(rf"\s*[-+•]?\s*(?:(?:để|nhằm)\s+)?(?:{alternation(openers)})(?!\w)"), openers
 
 
 @lru_cache(maxsize=1)
@@ -237,8 +238,10 @@ def _is_list_member(folded: str, previous: Item, item: Item) -> bool:
     ban hành Kế hoạch triển khai D": D is what A implements, not an entry.
     """
     between = folded[previous.symbol_end : item.start]
-    if previous.reference is not None and previous.reference.symbol is None and _NUMBER_FOLLOWS.search(between) and not _cues_between(folded, previous.symbol_end, item.start):
-        return True  # "Luật Ngân sách nhà nước số 83/2015/QH13": the name and its number
+    named = previous.reference is not None and previous.reference.symbol is None
+    # "Luật Ngân sách nhà nước số 83/2015/QH13": the name and its number (whose citation may begin inside the name).
+    if named and (not between.strip() or (_NUMBER_FOLLOWS.search(between) and not _cues_between(folded, previous.symbol_end, item.start))):
+        return True
     if _PASSIVE_AMENDMENT.search(between):
         return True
     boundaries = list(_LIST_BOUNDARY.finditer(between))
@@ -264,7 +267,7 @@ def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], s
         for clause_start, clause_end in _split(re.compile(";"), folded, paragraph_start, paragraph_end):
             opener = pattern.match(folded, clause_start, clause_end)
             if opener:
-                predicate = openers[opener.group().strip(" -+•\t\n")]
+                predicate = openers[re.sub(r"^(?:để|nhằm)\s+", "", opener.group().strip(" -+•\t\n"))]
             clause_items = [item for item in _items_in(items, clause_start, clause_end) if item.reference is not None]
             if not clause_items:
                 continue
