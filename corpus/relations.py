@@ -255,6 +255,17 @@ def _is_list_member(folded: str, previous: Item, item: Item) -> bool:
     return not _cues_between(folded, previous.symbol_end + closed + 1, previous.symbol_end + last.start())
 
 
+@lru_cache(maxsize=1)
+def _announcing_pattern() -> re.Pattern:
+    _, openers = _opener_pattern()
+    return re.compile(rf"(?<!\w)(?:{alternation(openers)})\s*:\s*$")
+
+
+def _announced_list(folded: str, start: int, end: int) -> str | None:
+    match = _announcing_pattern().search(folded, start, end)
+    return _opener_pattern()[1][" ".join(match.group().rstrip(": ").split())] if match else None
+
+
 def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], spans: list[tuple[int, int]]) -> None:
     """The preamble: a cue governs every entry of the list it introduces ("Thực hiện A; B và C"),
     across clauses and across paragraphs that end with ";" or ","."""
@@ -289,6 +300,10 @@ def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], s
                 builder.add(None, predicate, item.reference, item.start, item.symbol_end, 0.9)
                 previous = item
         list_continues = _CARRIES_LIST.search(folded, paragraph_start, paragraph_end) is not None
+        announced = _announced_list(folded, paragraph_start, paragraph_end)
+        if announced is not None:
+            # "Hội đồng nhân dân xã Gia Hanh căn cứ:" announces the list that follows.
+            predicate, list_continues = announced, True
 
 
 def _title_relation(builder: _RelationBuilder, folded: str, items: list[Item], span: tuple[int, int]) -> None:

@@ -263,6 +263,7 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
     index = 0
     title_lines: list[Line] = []
     in_title = False
+    seen_motto = False
     preamble_start = body_start
     while index < body_start:
         line = lines[index]
@@ -293,6 +294,7 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
             preamble_start = index
             break
         kinds = [_read_header_segment(header, segment) for segment in _header_segments(line)]
+        seen_motto = seen_motto or "motto" in kinds
         if "type" in kinds:
             in_title = True
         elif kinds == ["title"]:
@@ -312,6 +314,13 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
     if title_lines:
         header.title = " ".join(line.text for line in title_lines)
         header.title_span = (title_lines[0].start, title_lines[-1].end)
+    if not (header.symbol or header.number_blank or header.date or header.doc_type or seen_motto):
+        # No official header (a portal page, a fragment): what stands before the first heading is
+        # the text's own opening, not an issuer block.
+        opening = next((position for position in range(0, preamble_start) if lines[position].text and lines[position].text != lines[position].text.upper()), None)
+        if opening is not None:
+            header.issuer_lines = [line for line in header.issuer_lines if line == line.upper()]
+            preamble_start = opening
     return header, preamble_start
 
 

@@ -145,3 +145,12 @@ def test_a_preamble_list_carries_over_to_the_next_paragraph():
         "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:"
     ))
     assert {("self", "implements", "27/CT-TTg"), ("self", "implements", "7886/HD-BNV")} <= found
+
+
+def test_a_list_announced_at_the_end_of_a_line():
+    found = pairs(extract_snippet(
+        "Hội đồng nhân dân xã căn cứ:\n- Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;\n"
+        "- Nghị quyết liên tịch số 72/2025/NQLT/UBTVQH15-CP-ĐCTUBTWMTTQVN ngày 20/02/2025 của Ủy ban Thường vụ Quốc hội;\n"
+        "- Nghị quyết số 50/NQ-CP ngày 13/3/2025 của Chính phủ về Kế hoạch thực hiện Nghị quyết số 163/2024/QH-15 của Quốc hội;\n"
+    ))
+    assert {("self", "based_on", "72/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN"), ("self", "based_on", "50/NQ-CP"), ("50/NQ-CP", "implements", "163/2024/QH15")} <= found
