@@ -104,12 +104,18 @@ def _cues_between(folded: str, start: int, end: int) -> list[str]:
 _CUE_REACH = 45
 
 
+# "sơ kết tình hình triển khai thực hiện Nghị quyết 57": a report on implementing a document, not a statement that one does.
+_REPORTED_IMPLEMENTATION = re.compile(r"(?:tình hình|kết quả|sơ kết|tổng kết|đánh giá)\s*(?:việc\s*)?$")
+
+
 def _cue_reaches(folded: str, start: int, end: int) -> bool:
     pattern, _ = _cue_pattern()
     last = None
     for last in pattern.finditer(folded, start, end):
         pass
-    return last is not None and end - last.end() <= _CUE_REACH
+    if last is None or end - last.end() > _CUE_REACH:
+        return False
+    return not _REPORTED_IMPLEMENTATION.search(folded, max(start, last.start() - 20), last.start())
 
 
 def _is_coordination(folded: str, start: int, end: int) -> bool:
