@@ -114,8 +114,28 @@ def _before_reform(context: PlanContext) -> bool:
     return bool(context.date and (context.date.year, context.date.month or 1) < (2025, 7))
 
 
+_YEAR_IN_SYMBOL = re.compile(r"^(\d+)/((?:19|20)\d{2})/")
+
+
+def _restore_dropped_years(spans) -> None:
+    """"Quyết định 25/QĐ-TTg ngày 22/7/2021" and "25/2021/QĐ-TTg" in one document are one decision
+    written with and without the year its symbol carries; the symbol with the year is the official one."""
+    with_year: dict[str, tuple[str, int]] = {}
+    for span in spans:
+        match = _YEAR_IN_SYMBOL.match(span._.symbol or "")
+        if match:
+            with_year.setdefault(symbol_key(_YEAR_IN_SYMBOL.sub(r"\1/", span._.symbol)), (span._.symbol, int(match.group(2))))
+    for span in spans:
+        if not span._.symbol or _YEAR_IN_SYMBOL.match(span._.symbol):
+            continue
+        found = with_year.get(symbol_key(span._.symbol))
+        if found and (span._.date is None or span._.date.year == found[1]):
+            span._.symbol, span._.year = found
+
+
 def _group_mentions(spans) -> list[_Group]:
     """One group per document: same symbol (or name), split when explicit years disagree."""
+    _restore_dropped_years(spans)
     groups: list[_Group] = []
     by_key: dict[str, list[_Group]] = {}
     for span in spans:

@@ -192,3 +192,14 @@ def test_an_official_letter_is_read_by_its_number_and_issuer():
 def test_a_form_number_is_not_a_letter():
     record = extract_snippet("Các tổ bầu cử lập biên bản theo Mẫu số 02/BCĐBHĐND-MT và gửi về Ủy ban.")
     assert not [symbol for symbol in symbols(record) if "BCĐBHĐND" in symbol]
+
+
+def test_a_year_dropped_from_a_symbol_is_restored_from_the_same_document():
+    record = extract_snippet("Thực hiện Quyết định 25/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ; Thông tư hướng dẫn thi hành Quyết định số 25/2021/QĐ-TTg.")
+    assert "25/QĐ-TTg" not in symbols(record)
+    assert [mention.text for mention in reference(record, "25/2021/QĐ-TTg").mentions] == ["25/QĐ-TTg", "25/2021/QĐ-TTg"]
+
+
+def test_the_same_number_in_another_year_stays_another_document():
+    record = extract_snippet("Thực hiện Quyết định 25/QĐ-TTg ngày 10/1/2023 của Thủ tướng Chính phủ; Quyết định số 25/2021/QĐ-TTg.")
+    assert {"25/QĐ-TTg", "25/2021/QĐ-TTg"} <= set(symbols(record))
