@@ -23,8 +23,6 @@ from corpus.units import REFORM_DATE, Commune, NamedUnit, Province, gazetteer, u
 __all__ = ["PlanFacts", "read_plan_facts", "read_units", "field_sources", "has_official_header"]
 
 _NAME = rf"[{UPPER}][{LOWER}]{{0,7}}(?: [{UPPER}][{LOWER}]{{0,7}}){{0,4}}"
-_COMMUNE = re.compile(rf"(?<![\w])(?P<kind>phường|Phường|xã|đặc khu|Đặc khu|thị trấn|Thị trấn) (?P<name>{_NAME}|\d{{1,2}})(?![\w])")
-_COMMUNE_CAPS = re.compile(rf"(?P<kind>PHƯỜNG|XÃ|ĐẶC KHU|THỊ TRẤN) (?P<name>[{UPPER} ]{{2,40}})$")
 _PROVINCE_WORD = re.compile(rf"(?<![\w])(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?) ?(?P<name>[{UPPER} \-]{{3,30}}(?![{LOWER}])|{_NAME})")
 _SYMBOL_IN_ATTACHMENT = re.compile(r"Kèm theo (?P<type>[^\d\n]{2,40}?) số:? ?(?P<symbol>\d[\w/\-Đđ]{2,40})", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"(?:giai đoạn|nhiệm kỳ|thời kỳ|từ năm)?\s*(?P<first>(?:19|20)\d{2})\s*-\s*(?P<last>(?:19|20)\d{2})")

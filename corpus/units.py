@@ -70,7 +70,7 @@ def _data_dir() -> Path:
 
 
 def _name_key(value: str) -> str:
-    return " ".join(fold_key(value).replace("-", " ").split())
+    return " ".join(fold_key(value).replace("-", " ").replace("’", "'").replace("ʼ", "'").split())
 
 
 class Gazetteer:
@@ -181,7 +181,8 @@ def gazetteer() -> Gazetteer:
 
 _UNIT_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "tỉnh", "huyện", "quận", "xã", "tp.", "tp")
 _UNIT_WORD = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(word) for word in _UNIT_WORDS) + r")(?![\w])")
-_NAME_WORD = re.compile(r"[^\W_][\w\-]*|\d{1,2}")
+# Names of the Central Highlands carry an apostrophe: Cư M'gar, B'Lao, Ea H'Leo.
+_NAME_WORD = re.compile(r"[^\W_](?:[\w\-]|['’ʼ](?=\w))*|\d{1,2}")
 _LONGEST_NAME = 5
 
 

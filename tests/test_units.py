@@ -61,3 +61,8 @@ def test_a_central_document():
 def test_a_fragment_without_a_header_invents_nothing():
     facts = facts_of("Các phòng, ban chuyên môn tổ chức thực hiện các nhiệm vụ được giao, báo cáo kết quả về Văn phòng.\n")
     assert (facts.symbol, facts.date, facts.level, facts.province, facts.commune) == (None, None, None, None, None)
+
+
+def test_names_with_an_apostrophe():
+    assert [(unit.level, unit.name) for unit in units_in("ỦY BAN NHÂN DÂN XÃ CƯ M'GAR")] == [("commune", "Cư M'gar")]
+    assert [unit.name for unit in units_in("UBND phường B’Lao, tỉnh Lâm Đồng")] == ["B'Lao", "Lâm Đồng"]
