@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from corpus.registry import registry
+from corpus.structure import type_line
 from corpus.text import LOWER, UPPER, Text
 
 __all__ = ["Layout", "Block", "lay_out"]
@@ -321,7 +321,7 @@ def _wrap_width(prose: list[_Line]) -> int | None:
 
 def _is_type_line(value: str) -> bool:
     """"KẾ HOẠCH", "QUYẾT ĐỊNH": the type line stands alone between the header and the title."""
-    return value == value.upper() and len(value) <= 40 and registry().doc_type_by_name(value.strip(" *")) is not None
+    return type_line(value.strip(" *")) is not None
 
 
 def _stack_line(value: str) -> bool:

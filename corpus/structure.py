@@ -246,7 +246,7 @@ def _partial_date(match: re.Match) -> PartialDate | None:
     return PartialDate(year, month, day if month else None)
 
 
-def _type_line(text: str) -> str | None:
+def type_line(text: str) -> str | None:
     """The document type named by an all-capitals line ("KẾ HOẠCH" -> "Kế hoạch")."""
     if not text or text != text.upper() or len(text) > 40:
         return None
@@ -371,7 +371,7 @@ def _read_header_segment(header: Header, segment: Line) -> str:
         header.date = _partial_date(place)
         header.date_span = (segment.start, segment.end)
         return "date"
-    doc_type = _type_line(value)
+    doc_type = type_line(value)
     if doc_type and header.doc_type is None:
         header.doc_type = doc_type
         return "type"
@@ -780,16 +780,16 @@ def render_outline(structure: Structure, width: int = 100) -> str:
         f" · {header.place or '?'} · {header.date or 'không rõ ngày'}",
     ]
     if header.title:
-        lines.append(f"  {_clip(header.title, width)}")
+        lines.append(f"  {clip(header.title, width)}")
     if header.issuing:
-        lines.append(f"  kèm theo: {_clip(header.issuing, width)}")
+        lines.append(f"  kèm theo: {clip(header.issuing, width)}")
     lines.append(f"  preamble: {len(structure.preamble)} paragraph(s)")
 
     def walk(node: Section, depth: int) -> None:
         if node.style.startswith("bullet"):
             return
         extra = f"  [{len(node.tables)} table(s)]" if node.tables else ""
-        lines.append(f"{'  ' * (depth + 1)}{node.path:<12} {_clip(node.heading, width - 2 * depth - 14)}{extra}")
+        lines.append(f"{'  ' * (depth + 1)}{node.path:<12} {clip(node.heading, width - 2 * depth - 14)}{extra}")
         for child in node.children:
             walk(child, depth + 1)
 
@@ -797,11 +797,12 @@ def render_outline(structure: Structure, width: int = 100) -> str:
         walk(node, 0)
     for appendix in structure.appendices:
         rows = sum(len(table.rows) for table in appendix.tables)
-        lines.append(f"  {appendix.label}: {_clip(appendix.title, width - 20)}  [{len(appendix.tables)} table(s), {rows} row(s)]")
+        lines.append(f"  {appendix.label}: {clip(appendix.title, width - 20)}  [{len(appendix.tables)} table(s), {rows} row(s)]")
     lines.append(f"  recipients: {len(structure.recipients)} · signer: {structure.signature.signer or 'none'}")
     return "\n".join(lines)
 
 
-def _clip(value: str, width: int) -> str:
+def clip(value: str, width: int) -> str:
+    """`value` cut to `width` characters with an ellipsis."""
     width = max(width, 10)
     return value if len(value) <= width else value[: width - 1] + "…"

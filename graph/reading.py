@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from corpus.layout import Layout
 from corpus.metadata import PlanFacts, field_sources
-from corpus.structure import Structure, render_outline, structure_to_dict
+from corpus.structure import Structure, clip as _clip, render_outline, structure_to_dict
 
 __all__ = ["render_reading", "reading_to_dict"]
 
@@ -59,7 +59,3 @@ def reading_to_dict(layout: Layout, structure: Structure, facts: PlanFacts, bloc
         data["blocks"] = [{"kind": block.kind, "lines": _line_range(layout, (block.start, block.end)), "text": block.text} for block in layout.blocks()]
     return data
 
-
-def _clip(value: str, width: int) -> str:
-    width = max(width, 10)
-    return value if len(value) <= width else value[: width - 1] + "…"
