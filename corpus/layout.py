@@ -284,7 +284,7 @@ def _rewrite_region(text: Text, lines: list[_Line], characters: list[str], first
                 writer.end_row(None, line.end)
             else:
                 _join_line_end(characters, line)
-        elif writer.cell_lines >= _MAX_CELL_LINES or (_MARKDOWN_ROW.match(line.text) and line.text.count("|") >= 3):
+        elif writer.cell_lines >= _MAX_CELL_LINES or (_MARKDOWN_ROW.match(line.text) and line.text.count("|") >= 3) or _never_in_a_cell(line.text):
             break
         else:
             writer.content(line)
@@ -297,6 +297,14 @@ def _rewrite_region(text: Text, lines: list[_Line], characters: list[str], first
         writer.end_row(None, lines[last].end)
     writer.finish()
     return max(last, first)
+
+
+# The preamble, articles and a type line never stand in a table cell: the table has ended before them.
+_NEVER_IN_CELL = re.compile(r"^(?:Căn cứ|CĂN CỨ|Điều \d+\.|ĐIỀU \d+\.|QUYẾT ĐỊNH:|QUYẾT NGHỊ:)")
+
+
+def _never_in_a_cell(value: str) -> bool:
+    return bool(_NEVER_IN_CELL.match(value)) or _is_type_line(value)
 
 
 def _join_line_end(characters: list[str], line: _Line) -> None:

@@ -160,7 +160,7 @@ class Structure:
 
 # --- line classification ------------------------------------------------------------
 
-_NUMBER_LINE = re.compile(r"^Số\s*(?:hiệu)?\s*(?:[:.]\s*|\s+(?=[\d.…_/]))(?P<value>.*)$", re.IGNORECASE)
+_NUMBER_LINE = re.compile(r"^(?:(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Kết luận|Thông báo|Công văn|Hướng dẫn|Báo cáo|Tờ trình)\s+)?Số\s*(?:hiệu)?\s*(?:[:.]\s*|\s+(?=[\d.…_/]))(?P<value>.*)$", re.IGNORECASE)
 _DATE_WORDS = re.compile(
     r"ngày\s{0,3}(?P<day>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}tháng\s{0,3}(?P<month>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}năm\s{0,3}(?P<year>\d{4})",
     re.IGNORECASE,
@@ -362,6 +362,8 @@ def _read_header_segment(header: Header, segment: Line) -> str:
     """Record what one header segment says; return its kind."""
     value = segment.text
     number = _NUMBER_LINE.match(value)
+    if number and not value[:2].casefold() == "số" and len(number.group("value")) > 30:
+        number = None  # "Quyết định số 01/2024/QĐ-UBND - Xã … ban hành …" is a page title, not the number line
     if number and header.symbol is None and not header.number_blank:
         _read_number(header, number, segment)
         return "number"
