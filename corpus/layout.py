@@ -133,7 +133,8 @@ def lay_out(text: Text) -> Layout:
     lines = _lines(text.normalized)
     in_table = [False] * len(lines)
     tables = _flattened_tables(text, lines, characters, in_table) if "|" in text.normalized else []
-    prose = [line for index, line in enumerate(lines) if line.text and not in_table[index]]
+    first, last = _document_span(lines)
+    prose = [line for index, line in enumerate(lines[first:last], first) if line.text and not in_table[index]]
     width = _wrap_width(prose)
     joined = _join_wrapped_lines(lines, characters, in_table, width) if width else 0
     if not tables and not joined:
@@ -217,16 +218,20 @@ def _flattened_tables(text: Text, lines: list[_Line], characters: list[str], in_
         for position in range(first, last + 1):
             in_table[position] = True
         regions.append((lines[first].start, lines[last].end))
-        index = last + 1
+        index = max(last, index) + 1  # a region that ended before its pipe line must not be tried again
     return regions
 
 
 def _region_start(lines: list[_Line], index: int) -> int:
     """The first cell of a table may stand before its first pipe ("ỦY BAN NHÂN DÂN / TỈNH X / |")."""
     first = index
-    while first > 0 and index - first < _MAX_LEADING_CELL_LINES and 0 < len(lines[first - 1].text) <= 80 and not _MARKDOWN_ROW.match(lines[first - 1].text):
+    while first > 0 and index - first < _MAX_LEADING_CELL_LINES and _may_lead_a_table(lines[first - 1].text):
         first -= 1
     return first
+
+
+def _may_lead_a_table(value: str) -> bool:
+    return 0 < len(value) <= 80 and not _MARKDOWN_ROW.match(value) and not _never_in_a_cell(value)
 
 
 def _is_closing_block(lines: list[_Line], first: int, index: int) -> bool:
@@ -314,6 +319,13 @@ def _join_line_end(characters: list[str], line: _Line) -> None:
 
 # --- hard wraps -----------------------------------------------------------------------
 
+def _document_span(lines: list[_Line]) -> tuple[int, int]:
+    """The lines from the type line to "Nơi nhận": a website's banners and footer are long lines that were never wrapped."""
+    first = next((index for index, line in enumerate(lines) if _is_type_line(line.text)), 0)
+    recipients = [index for index, line in enumerate(lines) if index > first and line.text.lstrip("|* ").startswith("Nơi nhận")]
+    return first, (recipients[-1] if recipients else len(lines))
+
+
 def _wrap_width(prose: list[_Line]) -> int | None:
     """The column at which a website copy wrapped its lines, or None if it did not."""
     lengths = sorted(len(line.text) for line in prose)
@@ -338,6 +350,8 @@ def _stack_line(value: str) -> bool:
 
 
 def _joins(previous: str, following: str, width: int) -> bool:
+    if len(previous) > _WRAP_LIMIT:
+        return False  # a line the copy did not wrap (a website's notice below the document)
     if _SEPARATOR.match(previous) or _SEPARATOR.match(following) or "\t" in previous or "\t" in following:
         return False
     if "|" in (previous[-1:], following[:1]) or _STARTS_BLOCK.match(following):

@@ -278,6 +278,8 @@ class AliasFinder:
         numbered = list(doc.spans["references"]) if "references" in doc.spans else []
         found: list[Span] = []
         taken = _Taken(numbered)
+        for start, end in _committee_names(text):
+            taken.add(start, end)  # "Ban Chỉ đạo … và Đề án 06" names a committee, it cites nothing
         pattern, aliases = _catalogue_alias_pattern()
         for match in pattern.finditer(folded):
             _check_deadline(doc)
@@ -455,6 +457,27 @@ def _described_zones(text: str, numbered: list[Span]) -> _Taken:
         following = starts[bisect.bisect_right(starts, span._.full_end)] if bisect.bisect_right(starts, span._.full_end) < len(starts) else len(text)
         end = _DESCRIPTION_END.search(text, span._.full_end, following)
         zones.add(span._.full_end, end.start() if end else following)
+    return zones
+
+
+# "Ban Chỉ đạo phát triển khoa học, công nghệ, …, chuyển đổi số và Đề án 06": the topics name the
+# committee; they end where a verb, "về", "tại" or a clause boundary begins.
+_COMMITTEE = re.compile(
+    r"Ban Chỉ đạo(?P<topics>(?:\s+(?:Trung ương|của Chính phủ|tỉnh|thành phố|xã|phường))?(?:\s+về)?"
+    r"(?:(?!\s(?:về|tại|theo|thực hiện|triển khai|ban hành|đã|đang|sẽ|có|là)\s)[^;.()\n¹²³]){1,200})",
+    re.IGNORECASE,
+)
+
+
+_NEXT_BODY = re.compile(rf",\s*[{UPPER}]")  # "Ban Chỉ đạo Trung ương, Ủy ban nhân dân tỉnh …": another body follows
+
+
+def _committee_names(text: str) -> list[tuple[int, int]]:
+    zones = []
+    for match in _COMMITTEE.finditer(text):
+        start, end = match.span("topics")
+        following = _NEXT_BODY.search(text, start, end)
+        zones.append((start, following.start() if following else end))
     return zones
 
 
