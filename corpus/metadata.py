@@ -218,7 +218,9 @@ def read_units(structure: Structure, date: PartialDate | None) -> UnitReading:
         source = "title and body"
         if commune_unit is None:
             province = _province(structure, None, before)
-            return UnitReading("province" if province is not None else None, province, None, None, None, "body")
+            if province is not None:
+                return UnitReading("province", province, None, None, None, "body")
+            return UnitReading(_enacting_level(structure, before), None, None, None, None, "enacting clause")
     if commune_unit is not None:
         province = province_unit.province if province_unit else None
         candidates = list(commune_unit.communes)
@@ -235,6 +237,33 @@ def read_units(structure: Structure, date: PartialDate | None) -> UnitReading:
     if province_unit is None:
         return UnitReading("district", _province(structure, None, before), None, None, None, source)
     return UnitReading("province", province_unit.province, None, None, None, source)
+
+
+# "Ủy ban nhân dân tỉnh ban hành Kế hoạch …", "UBND xã xây dựng Kế hoạch …": the issuing body
+# speaks of itself by its kind alone, which tells the level when no unit is named.
+_ENACTING = re.compile(
+    r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Hội đồng nhân dân|HĐND|Ban Thường vụ Đảng ủy|Đảng ủy|Ban Thường vụ)\s+"
+    r"(?P<kind>tỉnh|thành phố|xã|phường|đặc khu|huyện|quận|thị xã)\s+(?:ban hành|xây dựng|quyết nghị|quyết định|triển khai|hướng dẫn)"
+)
+_ENACTING_PARTY = re.compile(r"(?P<body>Tỉnh ủy|Thành ủy|Huyện ủy)\s+(?:ban hành|xây dựng|quyết nghị|triển khai)")
+_KIND_LEVELS = {"tỉnh": "province", "xã": "commune", "phường": "commune", "đặc khu": "commune", "huyện": "district", "quận": "district", "thị xã": "district"}
+
+
+def _enacting_level(structure: Structure, before: bool | None) -> str | None:
+    text = structure.text.normalized
+    spans = structure.preamble or [(0, min(len(text), 3000))]
+    for start, end in spans:
+        match = _ENACTING.search(text, start, end)
+        if match:
+            kind = match.group("kind")
+            if kind == "thành phố":
+                # a city below a province before the reform; since July 2025 every "thành phố" is a province
+                return None if before is not False else "province"
+            return _KIND_LEVELS[kind]
+        party = _ENACTING_PARTY.search(text, start, end)
+        if party:
+            return "district" if party.group("body") == "Huyện ủy" else "province"
+    return None
 
 
 def _one_commune(candidates: list[Commune]) -> Commune | None:

@@ -61,3 +61,15 @@ def test_the_recipients_and_signature_table_stays_lines():
     source = "|\n*Nơi nhận:*\n- Bộ Khoa học và Công nghệ;\n- Lưu: VT.\n|\n**TM. ỦY BAN\nNHÂN DÂN**\nKT. CHỦ TỊCH\n**PHÓ CHỦ TỊCH**\n**Trương Việt Dũng**\n|\n"
     rows = texts(source)
     assert "Trương Việt Dũng" in rows and "- Lưu: VT." in rows
+
+
+def test_a_website_s_notices_after_the_document_do_not_hide_its_wrapping():
+    notices = "\n".join("Thư viện pháp luật cập nhật Quy chế bảo vệ dữ liệu cá nhân theo Nghị định, Quý Thành viên vui lòng xác nhận để tiếp tục sử dụng dịch vụ." for _ in range(6))
+    layout = lay_out(normalize(WRAPPED_PARAGRAPHS + "\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n\n" + notices + "\n"))
+    assert layout.wrapped
+    assert [block.physical_lines for block in layout.blocks()][-6:] == [1] * 6  # the notices stay as they were
+
+
+def test_a_preamble_line_before_a_pipe_ends_the_table():
+    rows = texts("|\nỦY BAN NHÂN DÂN\n|\nCăn cứ Luật Tổ chức chính quyền địa phương;\n|\n\nĐiều 1. Ban hành kèm theo Quyết định này.\n")
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương;" in [row.strip() for row in rows]

@@ -203,3 +203,13 @@ def test_a_year_dropped_from_a_symbol_is_restored_from_the_same_document():
 def test_the_same_number_in_another_year_stays_another_document():
     record = extract_snippet("Thực hiện Quyết định 25/QĐ-TTg ngày 10/1/2023 của Thủ tướng Chính phủ; Quyết định số 25/2021/QĐ-TTg.")
     assert {"25/QĐ-TTg", "25/2021/QĐ-TTg"} <= set(symbols(record))
+
+
+def test_a_document_named_in_a_steering_committee_s_name_is_not_cited():
+    record = extract_snippet(
+        "Thực hiện Kế hoạch số 01-KH/BCĐ ngày 28/06/2025 của Ban Chỉ đạo phát triển khoa học, công nghệ, đổi mới sáng tạo, "
+        "chuyển đổi số và Đề án 06 về triển khai thực hiện Kế hoạch số 02-KH/BCĐTW ngày 19/6/2025 của Ban Chỉ đạo Trung ương. "
+        "Các phòng tiếp tục triển khai Đề án 06 của Chính phủ."
+    )
+    assert len(reference(record, "06/QĐ-TTg").mentions) == 1  # the citation in the last sentence only
+    assert ("01-KH/BCĐ", "implements", "02-KH/BCĐTW") in {(relation.subject, relation.predicate, relation.object) for relation in record.relations}

@@ -66,3 +66,12 @@ def test_a_fragment_without_a_header_invents_nothing():
 def test_names_with_an_apostrophe():
     assert [(unit.level, unit.name) for unit in units_in("ỦY BAN NHÂN DÂN XÃ CƯ M'GAR")] == [("commune", "Cư M'gar")]
     assert [unit.name for unit in units_in("UBND phường B’Lao, tỉnh Lâm Đồng")] == ["B'Lao", "Lâm Đồng"]
+
+
+def test_a_unit_named_nowhere_still_has_the_level_of_the_body_that_enacts():
+    # A copy that starts at the type line: the preamble's enacting body gives the level, and no name is invented.
+    facts = facts_of("CHƯƠNG TRÌNH\nTriển khai thực hiện Kế hoạch số 164-KH/TU ngày 24/8/2022 của Ban Thường vụ Tỉnh ủy\nCăn cứ Kế hoạch số 164-KH/TU ngày 24 tháng 8 năm 2022 của Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành Chương trình như sau:\nI. MỤC ĐÍCH\n")
+    assert (facts.level, facts.province, facts.commune) == ("province", None, None)
+    # A commune the gazetteer does not hold (abolished before its data begins) is not emitted, its level is.
+    facts = facts_of("ỦY BAN NHÂN DÂN XÃ PHÚ MẬU\nKẾ HOẠCH\nPhòng chống thiên tai năm 2014\nCăn cứ Luật Phòng, chống thiên tai; Ủy ban nhân dân xã xây dựng Kế hoạch như sau:\nA. Mục đích yêu cầu\n")
+    assert (facts.level, facts.commune) == ("commune", None)
