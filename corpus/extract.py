@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from corpus.relations import Item, extract_relations, self_mentions
 from corpus.resolve import IRI_BASE, catalogue_reference, document_iri, resolve_references, slug
 from corpus.structure import Structure, parse_structure
 from corpus.tasks import OfficeNames, extract_tasks
-from corpus.text import Text
+from corpus.text import Text, fold_key
 
 __all__ = ["extract_file", "extract_text", "DEFAULT_TIME_LIMIT"]
 
@@ -27,6 +28,18 @@ DEFAULT_TIME_LIMIT = 120.0
 def extract_file(path: str | Path, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRecord:
     """Read and extract one document (raises `DocumentError` if it cannot be read)."""
     return extract_text(read_text(path), time_limit)
+
+
+# "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH", "1. Cơ sở pháp lý": a section whose entries are the plan's basis.
+_BASIS_HEADING = re.compile(r"^(?:căn cứ|cơ sở)(?:\s+(?:pháp lý|xây dựng|lập|ban hành|để)(?:\s+[^\d/]{0,30})?)?\s*:?$")
+
+
+def basis_sections(structure: Structure) -> list[tuple[int, int]]:
+    return [
+        (section.heading_end, section.end)
+        for section in structure.walk()
+        if len(section.heading) <= 60 and _BASIS_HEADING.match(" ".join(fold_key(section.heading).split()))
+    ]
 
 
 def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanRecord:
@@ -51,7 +64,7 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
         if span.start_char in by_span
     ]
     title_span = structure.header.title_span
-    relations, named_relations = extract_relations(text, items + self_mentions(text), structure.preamble, title_span, structure.header.issuing_span)
+    relations, named_relations = extract_relations(text, items + self_mentions(text), structure.preamble, title_span, structure.header.issuing_span, basis_sections(structure))
     plan_id = _plan_iri(facts, structure)
     offices = OfficeNames(facts.commune_kind, facts.commune)
 

@@ -121,6 +121,17 @@ def _markup_only(text: Text, line: _Line) -> bool:
     return bool(original[original.rfind("\n", 0, original_end) + 1 : original_end].strip())
 
 
+_ESCAPED_LINE_END = re.compile(r"\\r\\n|\\n")
+
+
+def _unescaped_line_ends(text: Text) -> Text:
+    """A scraped copy whose line ends survive as the characters "\\r\\n": each becomes spaces and a line end, same length."""
+    if "\\n" not in text.normalized:
+        return text
+    normalized = _ESCAPED_LINE_END.sub(lambda match: " " * (len(match.group()) - 1) + "\n", text.normalized)
+    return replace(text, normalized=normalized)
+
+
 def lay_out(text: Text) -> Layout:
     """The logical layout of a normalized text (see the module's docstring).
 
@@ -129,6 +140,7 @@ def lay_out(text: Text) -> Layout:
     >>> [block.text for block in layout.blocks()]
     ['Số: 12/KH-UBND \\t Hà Nội, ngày 24 tháng 11 năm 2025']
     """
+    text = _unescaped_line_ends(text)
     characters = list(text.normalized)
     lines = _lines(text.normalized)
     in_table = [False] * len(lines)
@@ -349,9 +361,14 @@ def _stack_line(value: str) -> bool:
     return value == value.upper() and len(value) <= 60 and _CAPITAL_WORDS.search(value) is not None
 
 
+_COMPLETE_HEADER_LINE = re.compile(r"^Số:?\s*\d{1,5}\S{2,30}$|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*$")
+
+
 def _joins(previous: str, following: str, width: int) -> bool:
     if len(previous) > _WRAP_LIMIT:
         return False  # a line the copy did not wrap (a website's notice below the document)
+    if _COMPLETE_HEADER_LINE.search(previous):
+        return False  # "Số 445-KL/TU", "Huế, ngày 13 tháng 5 năm 2022": header lines end where their field ends
     if _SEPARATOR.match(previous) or _SEPARATOR.match(following) or "\t" in previous or "\t" in following:
         return False
     if "|" in (previous[-1:], following[:1]) or _STARTS_BLOCK.match(following):

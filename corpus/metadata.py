@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.registry import registry
+from corpus.registry import parse_symbol, registry
 from corpus.resolve import PlanContext, canonical_issuer
 from corpus.structure import PartialDate, Structure, parse_date
 from corpus.text import LOWER, UPPER, fold_key
@@ -59,10 +59,16 @@ class PlanFacts:
         )
 
 
+def _official(symbol: str | None) -> str | None:
+    """The header's symbol in official spelling ("1961/QĐUBND" of a PDF copy is 1961/QĐ-UBND)."""
+    parsed = parse_symbol(symbol) if symbol else None
+    return parsed[0] if parsed else symbol
+
+
 def read_plan_facts(structure: Structure) -> PlanFacts:
     header = structure.header
     doc_type = header.doc_type or _metadata_type(header.metadata) or None
-    symbol = header.symbol or _symbol_from_metadata(header.metadata) or _symbol_from_appendices(structure, doc_type)
+    symbol = _official(header.symbol) or _symbol_from_metadata(header.metadata) or _symbol_from_appendices(structure, doc_type)
     date = _date(structure)
     units = read_units(structure, date)
     level = units.level or _level_from_symbol(symbol)

@@ -272,15 +272,16 @@ def _announced_list(folded: str, start: int, end: int) -> str | None:
     return _opener_pattern()[1][" ".join(match.group().rstrip(": ").split())] if match else None
 
 
-def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], spans: list[tuple[int, int]]) -> None:
+def _self_relations(builder: _RelationBuilder, folded: str, items: list[Item], spans: list[tuple[int, int]], standing: str | None = None) -> None:
     """The preamble: a cue governs every entry of the list it introduces ("Thực hiện A; B và C"),
-    across clauses and across paragraphs that end with ";" or ","."""
+    across clauses and across paragraphs that end with ";" or ",". Under a heading such as
+    "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH" the `standing` predicate governs every entry without a cue."""
     pattern, openers = _opener_pattern()
-    predicate = None
+    predicate = standing
     list_continues = False
     for paragraph_start, paragraph_end in spans:
         if not list_continues:
-            predicate = None
+            predicate = standing
         for clause_start, clause_end in _split(re.compile(";"), folded, paragraph_start, paragraph_end):
             opener = pattern.match(folded, clause_start, clause_end)
             if opener:
@@ -322,7 +323,7 @@ def _title_relation(builder: _RelationBuilder, folded: str, items: list[Item], s
         builder.add(None, predicates[-1], head.reference, head.start, head.symbol_end)
 
 
-def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, int]], title: tuple[int, int] | None, issuing: tuple[int, int] | None) -> tuple[list[Relation], list[Relation]]:
+def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, int]], title: tuple[int, int] | None, issuing: tuple[int, int] | None, basis_sections: list[tuple[int, int]] = ()) -> tuple[list[Relation], list[Relation]]:
     """(relations between the plan or symbols, relations that involve a document known only by name)."""
     builder = _RelationBuilder(text)
     folded = text.fold
@@ -335,6 +336,8 @@ def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, i
     if title:
         _title_relation(builder, folded, items, title)
     _self_relations(builder, folded, items, preamble)
+    for start, end in basis_sections:
+        _self_relations(builder, folded, items, _split(re.compile("\n"), folded, start, end), standing="based_on")
     for clause_start, clause_end in clauses(text.normalized, 0, len(text.normalized)):
         clause_items = _items_in(items, clause_start, clause_end)
         if len(clause_items) > 1:

@@ -201,12 +201,16 @@ def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
     type_code = f"(?i:{alternation(codes)})"
     issuer_code = r"[A-ZĐ][A-Za-zĐđ0-9]{0,15}"
     gap = r"[ \t]{0,3}(?:\n[ \t]{0,3}){0,2}"
+    # Text taken from a PDF loses the dash: "1961/QĐUBND", "61/2018/NĐCP". Only a known issuer code
+    # may then follow the type code directly.
+    known_issuers = sorted({issuer.code for issuer in reg.issuers.values() if issuer.code.isupper() and len(issuer.code) >= 2} | {"TTg"}, key=len, reverse=True)
+    lost_dash = rf"(?=(?:{'|'.join(map(re.escape, known_issuers))})(?![a-zđ]))"
     type_names = [doc_type.name for doc_type in reg.doc_types] + [alias for doc_type in reg.doc_types for alias in doc_type.aliases]
     type_word = rf"(?P<type_word>(?i:{alternation(type_names)}))(?:[ \t]{{1,3}}(?i:liên tịch))?[ \t\n]{{0,3}}(?:(?i:số)[ \t\n]{{0,3}})?"
     # Party form: 57-NQ/TW, 91- KL/TW, 45-\nNQ/TW.  State form: 71/NQ-CP, 112/2024/NĐ-CP, 31/CV-BCĐTKNQ18
     # (written 72/2025/NQLT/UBTVQH15-CP too).
     party = rf"(?P<p_number>\d{{1,4}}){gap}-{gap}(?P<p_type>{type_code}){gap}/{gap}(?P<p_issuer>{issuer_code})"
-    state = rf"(?P<s_number>\d{{1,5}})(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code}){gap}[-/]{gap}(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9&]{{1,15}}){{0,4}})"
+    state = rf"(?P<s_number>\d{{1,5}}[a-e]?)(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code})(?:{gap}[-/]{gap}|{lost_dash})(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9&]{{1,15}}){{0,4}})"
     law = r"(?P<l_number>\d{1,3})/(?P<l_year>(?:19|20)\d{2})/(?P<l_issuer>(?:UBTV)?QH-?\d{1,2})"
     # An official letter (công văn) carries no type code: 5511/BKHCN-CĐSQG, 2731/UBND-NN.
     letter = rf"(?P<v_number>\d{{1,5}}){gap}/{gap}(?P<v_issuer>UBND|VPCP|B[A-ZĐ]{{1,7}})-(?P<v_unit>[A-ZĐ][A-ZĐ0-9&]{{0,14}})"
