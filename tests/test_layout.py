@@ -73,3 +73,16 @@ def test_a_website_s_notices_after_the_document_do_not_hide_its_wrapping():
 def test_a_preamble_line_before_a_pipe_ends_the_table():
     rows = texts("|\nỦY BAN NHÂN DÂN\n|\nCăn cứ Luật Tổ chức chính quyền địa phương;\n|\n\nĐiều 1. Ban hành kèm theo Quyết định này.\n")
     assert "Căn cứ Luật Tổ chức chính quyền địa phương;" in [row.strip() for row in rows]
+
+
+def test_line_ends_kept_as_escaped_characters_become_line_ends():
+    source = "Số: 54/KH-UBND \\r\\n | \\r\\n Lạng Sơn, ngày 27 tháng 3 năm 2020 \\r\\n |\\r\\nThực hiện Quyết định số 1896/QĐ-TTg\\r\\nngày 25/12/2019."
+    layout = lay_out(normalize(source))
+    assert "\\r\\n" not in layout.text.normalized and len(layout.text.normalized) == len(normalize(source).normalized)
+    assert any(block.text.strip().startswith("Lạng Sơn, ngày 27 tháng 3 năm 2020") or "Lạng Sơn, ngày 27" in block.text for block in layout.blocks())
+
+
+def test_header_lines_are_not_joined_once_their_field_is_complete():
+    source = "TỈNH ỦY LÀO CAI\n*\nSố 445-KL/TU\nLào Cai, ngày 13 tháng 5 năm 2022\nKẾT LUẬN\n\n" + WRAPPED_PARAGRAPHS
+    texts_ = [block.text for block in lay_out(normalize(source)).blocks()]
+    assert "Số 445-KL/TU" in texts_ and "Lào Cai, ngày 13 tháng 5 năm 2022" in texts_

@@ -213,3 +213,9 @@ def test_a_document_named_in_a_steering_committee_s_name_is_not_cited():
     )
     assert len(reference(record, "06/QĐ-TTg").mentions) == 1  # the citation in the last sentence only
     assert ("01-KH/BCĐ", "implements", "02-KH/BCĐTW") in {(relation.subject, relation.predicate, relation.object) for relation in record.relations}
+
+
+def test_symbols_of_a_pdf_copy_that_lost_its_dashes():
+    record = extract_snippet("Căn cứ Nghị quyết số 30c/NQCP ngày 08 tháng 11 năm 2011 của Chính phủ; Nghị định số 61/2018/NĐCP ngày 23 tháng 4 năm 2018; Thông tư số 01/2018/TTVPCP ngày 23 tháng 11 năm 2018.")
+    assert {"30c/NQ-CP", "61/2018/NĐ-CP", "01/2018/TT-VPCP"} <= set(symbols(record))
+    assert symbols(extract_snippet("Thực hiện Kế hoạch số 12/KHCN của đơn vị.")) == []  # no issuer code follows the type code

@@ -154,3 +154,19 @@ def test_a_list_announced_at_the_end_of_a_line():
         "- Nghị quyết số 50/NQ-CP ngày 13/3/2025 của Chính phủ về Kế hoạch thực hiện Nghị quyết số 163/2024/QH-15 của Quốc hội;\n"
     ))
     assert {("self", "based_on", "72/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN"), ("self", "based_on", "50/NQ-CP"), ("50/NQ-CP", "implements", "163/2024/QH15")} <= found
+
+
+def test_every_entry_of_a_basis_section_is_the_plan_s_basis():
+    record = extract_snippet(
+        "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH\n"
+        "1. Quyết định số 924/QĐ-TTg ngày 22 tháng 8 năm 2022 của Thủ tướng Chính phủ phê duyệt Chương trình chuyển đổi số;\n"
+        "2. Thông tư 05/2022/TT-BNNPTNT ngày 25 tháng 7 năm 2022 của Bộ Nông nghiệp và Phát triển nông thôn.\n"
+        "3. Kế hoạch số 59/KH-UBND ngày 25/4/2022 của UBND tỉnh về thực hiện Nghị quyết số 05-NQ/TU ngày 20/9/2021 của Ban Thường vụ Tỉnh ủy.\n"
+        "II. MỤC ĐÍCH, YÊU CẦU\n1. Triển khai Quyết định số 411/QĐ-TTg ngày 31/3/2022 của Thủ tướng Chính phủ.\n",
+        header=True,
+    )
+    found = pairs(record)
+    assert {("self", "based_on", symbol) for symbol in ("924/QĐ-TTg", "05/2022/TT-BNNPTNT", "59/KH-UBND")} <= found
+    assert ("59/KH-UBND", "implements", "05-NQ/TU") in found
+    assert ("self", "based_on", "05-NQ/TU") not in found  # the object of entry 3, not an entry
+    assert ("self", "based_on", "411/QĐ-TTg") not in found  # a later section
