@@ -93,7 +93,8 @@ class OfficeNames:
     def _without_unit(self, value: str) -> str:
         words = "|".join(re.escape(word) for word in ("phường", "xã", "đặc khu", "thị trấn"))
         name = re.escape(self.commune) if self.commune else r"(?!x)x"
-        stripped = re.sub(rf"\s+(?:{words})(?:\s+{name})?$", "", value, flags=re.IGNORECASE)
+        # "Ủy ban nhân dân cấp xã" names every commune's committee: its "xã" stays.
+        stripped = re.sub(rf"(?<!\scấp)\s+(?:{words})(?:\s+{name})?$", "", value, flags=re.IGNORECASE)
         return stripped or value
 
 
@@ -181,6 +182,25 @@ def _task_sections(structure: Structure) -> list[Section]:
     return found
 
 
+# Plans without a "NHIỆM VỤ, GIẢI PHÁP" part hold their tasks in a "NỘI DUNG" part, or office by
+# office under "TỔ CHỨC THỰC HIỆN" ("1. Sở Nông nghiệp và Môi trường: …").
+_CONTENT_HEADING = re.compile(
+    r"^(?:các )?nội dung(?:\s*(?:,|và)\s*(?:thực hiện|triển khai|hoạt động|hình thức|công việc|chủ yếu|trọng tâm|giải pháp))*(?: (?:thực hiện|triển khai|chủ yếu|trọng tâm))?$"
+)
+_IMPLEMENTATION_HEADING = re.compile(r"^(?:tổ chức thực hiện|trách nhiệm thực hiện|phân công (?:nhiệm vụ|thực hiện|trách nhiệm))$")
+
+
+def _fallback_task_sections(structure: Structure) -> list[Section]:
+    found: list[Section] = []
+    for section in structure.sections:
+        heading = " ".join(fold_key(section.heading).strip(" .:").split())
+        if _CONTENT_HEADING.match(heading):
+            found.append(section)
+        elif _IMPLEMENTATION_HEADING.match(heading) and sum(1 for child in section.children if _office_in_heading(child.heading)) >= 2:
+            found.append(section)
+    return found
+
+
 _TABLE_COLUMNS = {
     "text": ("nhiệm vụ", "nội dung công việc", "nội dung"),
     "period": ("thời gian", "thời hạn", "tiến độ"),
@@ -244,40 +264,108 @@ def _table_tasks(table: Table, label: str, plan_id: str, offices: OfficeNames, c
     return tasks
 
 
+# A task written as labelled lines: "Nội dung thực hiện: …", "Cơ quan chủ trì: …", "Thời gian thực hiện: …".
+_TASK_LABEL = re.compile(
+    r"^(?:[-+•]\s*)?(?P<label>nội dung(?: thực hiện| công việc)?|(?:cơ quan|đơn vị) (?:chủ trì|thực hiện|đầu mối)|(?:cơ quan|đơn vị) phối hợp|"
+    r"thời gian(?: thực hiện| hoàn thành)?|thời hạn(?: hoàn thành)?|tiến độ(?: thực hiện)?|sản phẩm|kết quả(?: đầu ra)?)\s*:\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+# Checked in this order: "Thời gian thực hiện" is a period, "Cơ quan thực hiện" the lead.
+_LABEL_FIELDS = {"nội dung": "text", "thời": "period", "tiến độ": "period", "phối hợp": "partners", "chủ trì": "lead", "thực hiện": "lead", "đầu mối": "lead", "sản phẩm": "output", "kết quả": "output"}
+# "Trên đây là Kế hoạch …", "Trong quá trình tổ chức thực hiện, nếu có khó khăn …": the plan's closing words.
+_CLOSING_WORDS = re.compile(r"^(?:Trên đây là|Trong quá trình (?:tổ chức )?(?:triển khai|thực hiện))")
+
+
+def _label_field(label: str) -> str:
+    key = fold_key(label)
+    return next(field_name for word, field_name in _LABEL_FIELDS.items() if word in key)
+
+
+def _labelled_fields(bodies: list[str]) -> dict[str, str] | None:
+    """The fields of a task written as labelled lines, or None when the lines are tasks of their own."""
+    fields: dict[str, str] = {}
+    for body in bodies:
+        match = _TASK_LABEL.match(body)
+        if match:
+            fields.setdefault(_label_field(match.group("label")), match.group("value").strip())
+    return fields if len(fields) >= 2 and ("lead" in fields or "text" in fields) else None
+
+
+def _names(value: str | None, offices: OfficeNames) -> list[str]:
+    if not value:
+        return []
+    return [name for name in (offices.canonical(part) for part in re.split(r"[;,]\s*(?=[A-ZĐÀ-Ỹ])|\s+và\s+(?=[A-ZĐ])", value)) if name]
+
+
 def extract_tasks(structure: Structure, plan_id: str, offices: OfficeNames, cited) -> list[Task]:
     """Tasks of the plan; `cited(start, end)` gives the references mentioned in a normalized range."""
     text = structure.text.normalized
-    tasks: list[Task] = []
-    counters: dict[str, int] = {}
-    for section in _task_sections(structure):
-        for unit in _units(section, text, None):
-            body = " ".join(text[unit.start:unit.end].split())
-            if len(body) < 12:
-                continue
-            counters[unit.section] = counters.get(unit.section, 0) + 1
-            index = counters[unit.section]
-            lead = _lead_in_text(body) or unit.lead
-            references = cited(unit.start, unit.end)
-            start, end = structure.text.to_original(unit.start, unit.end)
-            tasks.append(
-                Task(
-                    id=f"{plan_id}/task/{slug(unit.section)}-{index}",
-                    section=unit.section,
-                    text=body,
-                    lead=[name for name in [offices.canonical(lead)] if name] if lead else [],
-                    partners=[],
-                    period=None,
-                    output=None,
-                    implements=list(dict.fromkeys(reference.symbol for reference in references if reference.symbol)),
-                    number=str(index),
-                    start=start,
-                    end=end,
-                    implements_named=list(dict.fromkeys(reference.name for reference in references if not reference.symbol and reference.name)),
-                )
-            )
+    table_tasks: list[Task] = []
     for appendix in structure.appendices:
         for table in appendix.tables:
             for task in _table_tasks(table, appendix.label, plan_id, offices, cited):
                 task.start, task.end = structure.text.to_original(task.start, task.end)
-                tasks.append(task)
-    return tasks
+                table_tasks.append(task)
+    sections = _task_sections(structure) or ([] if table_tasks else _fallback_task_sections(structure))
+    units = [unit for section in sections for unit in _units(section, text, None)]
+    groups: dict[str, list[_Unit]] = {}
+    for unit in units:
+        groups.setdefault(unit.section, []).append(unit)
+    headings: dict[str, str] = {}
+    for section in sections:
+        for node in section.walk():
+            headings.setdefault(node.path, node.heading)  # a bullet shares its section's path
+    tasks: list[Task] = []
+    for path, members in groups.items():
+        bodies = [" ".join(text[unit.start:unit.end].split()) for unit in members]
+        fields = _labelled_fields(bodies)
+        if fields is not None:
+            tasks.append(_labelled_task(structure, plan_id, path, headings.get(path, ""), members, fields, offices, cited))
+            continue
+        for unit, body in zip(members, bodies):
+            if len(body) < 12 or _CLOSING_WORDS.match(body):
+                continue
+            tasks.append(_paragraph_task(structure, plan_id, unit, body, len([task for task in tasks if task.section == unit.section]) + 1, offices, cited))
+    return tasks + table_tasks
+
+
+def _paragraph_task(structure: Structure, plan_id: str, unit: _Unit, body: str, index: int, offices: OfficeNames, cited) -> Task:
+    lead = _lead_in_text(body) or unit.lead
+    references = cited(unit.start, unit.end)
+    start, end = structure.text.to_original(unit.start, unit.end)
+    return Task(
+        id=f"{plan_id}/task/{slug(unit.section)}-{index}",
+        section=unit.section,
+        text=body,
+        lead=[name for name in [offices.canonical(lead)] if name] if lead else [],
+        partners=[],
+        period=None,
+        output=None,
+        implements=list(dict.fromkeys(reference.symbol for reference in references if reference.symbol)),
+        number=str(index),
+        start=start,
+        end=end,
+        implements_named=list(dict.fromkeys(reference.name for reference in references if not reference.symbol and reference.name)),
+    )
+
+
+def _labelled_task(structure: Structure, plan_id: str, path: str, heading: str, members: list[_Unit], fields: dict[str, str], offices: OfficeNames, cited) -> Task:
+    first, last = members[0].start, members[-1].end
+    lead_text = fields.get("lead")
+    lead = (_lead_in_text(lead_text) or re.split(r"[;,]|\s+(?:chủ trì|phối hợp)\s", lead_text)[0]) if lead_text else members[0].lead
+    references = cited(first, last)
+    start, end = structure.text.to_original(first, last)
+    return Task(
+        id=f"{plan_id}/task/{slug(path)}-1",
+        section=path,
+        text=fields.get("text") or " ".join(heading.split()),
+        lead=[name for name in [offices.canonical(lead)] if name] if lead else [],
+        partners=_names(fields.get("partners"), offices),
+        period=fields.get("period"),
+        output=fields.get("output"),
+        implements=list(dict.fromkeys(reference.symbol for reference in references if reference.symbol)),
+        number="1",
+        start=start,
+        end=end,
+        implements_named=list(dict.fromkeys(reference.name for reference in references if not reference.symbol and reference.name)),
+    )

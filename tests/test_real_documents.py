@@ -81,3 +81,23 @@ def test_tasks_of_a_provincial_plan_with_an_appendix_table():
     assert len(table_tasks) >= 5
     assert any("Sở Tài chính" in " ".join(task.partners) for task in table_tasks)
     assert record.document.signer == "Trương Việt Dũng"
+
+
+@needs_real
+def test_tasks_laid_out_office_by_office():
+    """Cần Thơ 160/KH-UBND has no task section: its 10 tasks stand office by office under "VI. TỔ CHỨC THỰC HIỆN" (3 + 2 + 1 + 4, counted by hand)."""
+    record = _read(REAL / "fulltext" / "docs" / "17_province_can-tho_160-kh-ubnd.txt")
+    assert len(record.tasks) == 10
+    leads = [task.lead[0] if task.lead else None for task in record.tasks]
+    assert leads.count("Sở Nông nghiệp và Môi trường") == 3 and leads.count("Ủy ban nhân dân cấp xã") == 4
+    assert not any(task.text.startswith("Trên đây là") for task in record.tasks)
+
+
+@needs_real
+def test_tasks_written_as_labelled_lines():
+    """Hồ Chí Minh City 172/KH-UBND: each of the 4 tasks of "II. NỘI DUNG" is written as "Nội dung thực hiện: … / Cơ quan chủ trì: … / Thời gian thực hiện: …"."""
+    record = _read(REAL / "fulltext" / "docs" / "13_province_tp-ho-chi-minh_172-kh-ubnd.txt")
+    assert len(record.tasks) == 4
+    second = record.tasks[1]
+    assert second.lead == ["Sở Nội vụ"] and "Bảo hiểm xã hội Thành phố" in second.partners
+    assert second.period.startswith("Năm 2025") and second.text.startswith("Tổ chức tập huấn")
