@@ -6,6 +6,7 @@ the plan's own context, or the catalogue.  What cannot be resolved stays unknown
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from corpus.records import Mention, Reference
@@ -39,6 +40,7 @@ class _Group:
     years: set = field(default_factory=set)
 
 
+@lru_cache(maxsize=65536)
 def slug(value: str) -> str:
     """An IRI path segment: lower case, no diacritics, words joined by hyphens."""
     return re.sub(r"[^a-z0-9]+", "-", ascii_key(value)).strip("-") or "x"

@@ -11,6 +11,7 @@ All offsets are into the normalized text; `Text.to_original` maps them back.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -248,13 +249,19 @@ def _partial_date(match: re.Match) -> PartialDate | None:
 
 def type_line(text: str) -> str | None:
     """The document type named by an all-capitals line ("KẾ HOẠCH" -> "Kế hoạch")."""
-    if not text or text != text.upper() or len(text) > 40:
+    if not text or len(text) > 40 or text != text.upper():
         return None
-    key = fold_key(text)
+    return _type_names().get(fold_key(text))
+
+
+@lru_cache(maxsize=1)
+def _type_names() -> dict[str, str]:
+    """Folded type name or alias → the type's name (the first type to claim a name keeps it)."""
+    names: dict[str, str] = {}
     for doc_type in registry().doc_types:
-        if key == fold_key(doc_type.name) or key in (fold_key(alias) for alias in doc_type.aliases):
-            return doc_type.name
-    return None
+        for name in (doc_type.name, *doc_type.aliases):
+            names.setdefault(fold_key(name), doc_type.name)
+    return names
 
 
 def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Header, int]:
