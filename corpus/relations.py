@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpus.records import Evidence, Reference, Relation
-from corpus.registry import alternation, keyed_pattern, registry
+from corpus.registry import alternation, keyed_pattern, parse_symbol, registry
 from corpus.text import UPPER, Text, fold_key
 
 __all__ = ["Item", "extract_relations", "clauses", "sentence_around", "self_mentions"]
@@ -123,6 +123,35 @@ def _is_coordination(folded: str, start: int, end: int) -> bool:
     return gap in ("", "và", "cùng", "cùng với", "và các", "hoặc") or (len(gap) <= 12 and re.fullmatch(r"(?:và|,|\s)+", gap) is not None)
 
 
+_LEVEL_ORDER = {"central": 0, "province": 1, "district": 2, "commune": 3}
+# Central state documents by the rank of their issuer: a law or resolution of the National Assembly,
+# of its Standing Committee, of the Government, of the Prime Minister, of a ministry.
+_STATE_RANKS = {"QH": 0, "UBTVQH": 1, "CP": 2, "TTg": 3}
+
+
+def _state_rank(reference: Reference) -> int | None:
+    parsed = parse_symbol(reference.symbol) if reference.symbol else None
+    if parsed is None:
+        return None
+    issuer = parsed[2]
+    known = registry().issuers.get(issuer.casefold())
+    if known is not None and known.track != "state":
+        return None
+    base = re.sub(r"\d+$", "", issuer.split("-")[0])  # QH15 is QH, UBTVQH15 is UBTVQH
+    return _STATE_RANKS.get(base, 4 if known is None or known.level == "central" else None)
+
+
+def _outranks(subject: Reference, obj: Reference) -> bool:
+    """Implementation runs down the hierarchy: a document never implements one of lower rank."""
+    subject_level, object_level = _LEVEL_ORDER.get(subject.level or ""), _LEVEL_ORDER.get(obj.level or "")
+    if subject_level is not None and object_level is not None and subject_level != object_level:
+        return subject_level < object_level
+    if subject.level == obj.level == "central":
+        subject_rank, object_rank = _state_rank(subject), _state_rank(obj)
+        return subject_rank is not None and object_rank is not None and subject_rank < object_rank
+    return False
+
+
 class _RelationBuilder:
     def __init__(self, text: Text):
         self.text = text
@@ -137,6 +166,8 @@ class _RelationBuilder:
         key = (subject.id if subject else "self", predicate, obj.id)
         if key in self.seen or (subject is not None and subject.id == obj.id):
             return
+        if predicate == "implements" and subject is not None and _outranks(subject, obj):
+            return  # "Nghị định … hướng dẫn … Luật X và Quyết định … của Thủ tướng": a decree implements no decision of the Prime Minister
         self.seen.add(key)
         if subject is None:
             self.self_objects.add(obj.id)

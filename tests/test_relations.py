@@ -170,3 +170,14 @@ def test_every_entry_of_a_basis_section_is_the_plan_s_basis():
     assert ("59/KH-UBND", "implements", "05-NQ/TU") in found
     assert ("self", "based_on", "05-NQ/TU") not in found  # the object of entry 3, not an entry
     assert ("self", "based_on", "411/QĐ-TTg") not in found  # a later section
+
+
+def test_implementation_never_runs_up_the_hierarchy():
+    record = extract_snippet(
+        "Thực hiện Luật Hộ tịch năm 2014, Nghị định số 123/2015/NĐ-CP ngày 15/11/2015 của Chính phủ quy định chi tiết và hướng dẫn thi hành "
+        "một số điều của Luật Hộ tịch và Quyết định số 101/QĐ-TTg ngày 23/01/2017 của Thủ tướng Chính phủ; UBND phường ban hành Kế hoạch."
+        "\nQuyết định số 1899/QĐ-TTg ngày 04/9/2025 của Thủ tướng Chính phủ ban hành Kế hoạch triển khai thi hành Nghị định số 200/2025/NĐ-CP ngày 09/7/2025 của Chính phủ."
+    )
+    found = pairs(record)
+    assert ("123/2015/NĐ-CP", "implements", "101/QĐ-TTg") not in found  # a decree implements no decision of the Prime Minister
+    assert ("1899/QĐ-TTg", "implements", "200/2025/NĐ-CP") in found
