@@ -105,7 +105,8 @@ _CUE_REACH = 45
 
 
 # "sơ kết tình hình triển khai thực hiện Nghị quyết 57": a report on implementing a document, not a statement that one does.
-_REPORTED_IMPLEMENTATION = re.compile(r"(?:tình hình|kết quả|sơ kết|tổng kết|đánh giá)\s*(?:việc\s*)?$")
+# "… Kết luận số 21-KL/TW … gắn với thực hiện Chỉ thị số 05-CT/TW": two tasks coupled, not one document implementing the other.
+_REPORTED_IMPLEMENTATION = re.compile(r"(?:tình hình|kết quả|sơ kết|tổng kết|đánh giá|gắn với|gắn liền với)\s*(?:việc\s*)?$")
 
 
 def _cue_reaches(folded: str, start: int, end: int) -> bool:
@@ -152,6 +153,13 @@ def _outranks(subject: Reference, obj: Reference) -> bool:
     return False
 
 
+def _may_implement(subject: Reference, obj: Reference) -> bool:
+    """"Nghị định … hướng dẫn … Luật X và Quyết định … của Thủ tướng": a decree implements no decision
+    of the Prime Minister. "Tờ trình số 04 … về Chương trình hành động thực hiện Nghị quyết 57": a
+    proposal describes what it proposes, it implements nothing."""
+    return subject.type != "Tờ trình" and not _outranks(subject, obj)
+
+
 class _RelationBuilder:
     def __init__(self, text: Text):
         self.text = text
@@ -166,8 +174,8 @@ class _RelationBuilder:
         key = (subject.id if subject else "self", predicate, obj.id)
         if key in self.seen or (subject is not None and subject.id == obj.id):
             return
-        if predicate == "implements" and subject is not None and _outranks(subject, obj):
-            return  # "Nghị định … hướng dẫn … Luật X và Quyết định … của Thủ tướng": a decree implements no decision of the Prime Minister
+        if predicate == "implements" and subject is not None and not _may_implement(subject, obj):
+            return
         self.seen.add(key)
         if subject is None:
             self.self_objects.add(obj.id)

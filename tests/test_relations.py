@@ -181,3 +181,13 @@ def test_implementation_never_runs_up_the_hierarchy():
     found = pairs(record)
     assert ("123/2015/NĐ-CP", "implements", "101/QĐ-TTg") not in found  # a decree implements no decision of the Prime Minister
     assert ("1899/QĐ-TTg", "implements", "200/2025/NĐ-CP") in found
+
+
+def test_coupled_tasks_and_proposals_implement_nothing():
+    record = extract_snippet(
+        "Tiếp tục nâng cao hiệu quả việc thực hiện Kết luận số 21-KL/TW về xây dựng, chỉnh đốn Đảng gắn với thực hiện Chỉ thị số 05-CT/TW về học tập và làm theo tư tưởng Hồ Chí Minh.\n"
+        "Theo đề nghị của Bộ trưởng Bộ Khoa học và Công nghệ tại Tờ trình số 04/TTr-BKHCN ngày 02 tháng 01 năm 2025 về Chương trình hành động thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị."
+    )
+    found = pairs(record)
+    assert ("21-KL/TW", "implements", "05-CT/TW") not in found
+    assert ("04/TTr-BKHCN", "implements", "57-NQ/TW") not in found
