@@ -69,6 +69,7 @@ def read_plan_facts(structure: Structure) -> PlanFacts:
     header = structure.header
     doc_type = header.doc_type or _metadata_type(header.metadata) or None
     symbol = _official(header.symbol) or _symbol_from_metadata(header.metadata) or _symbol_from_appendices(structure, doc_type)
+    doc_type = doc_type or _type_from_symbol(symbol)
     date = _date(structure)
     units = read_units(structure, date)
     level = units.level or _level_from_symbol(symbol)
@@ -98,6 +99,13 @@ def read_plan_facts(structure: Structure) -> PlanFacts:
         successor=_successor(units.commune) if level == "commune" else None,
         units_from=units.source,
     )
+
+
+def _type_from_symbol(symbol: str | None) -> str | None:
+    """A copy that lost its type line still has the type code of its number: 983/KH-UBND is a Kế hoạch."""
+    parsed = parse_symbol(symbol) if symbol else None
+    doc_type = registry().doc_type_by_code(parsed[1]) if parsed and parsed[1] else None
+    return doc_type.name if doc_type else None
 
 
 def _level_from_symbol(symbol: str | None) -> str | None:
@@ -413,7 +421,7 @@ def field_sources(structure: Structure, facts: PlanFacts) -> list[tuple[str, obj
     unit_codes = ", ".join(part for part in (f"province {facts.province_code}" if facts.province_code else "", f"commune {facts.commune_code}" if facts.commune_code else "") if part)
     rows = [
         ("symbol", facts.symbol, *symbol_from),
-        ("type", facts.doc_type, "type line" if header.doc_type else ("metadata table" if facts.doc_type else ""), None),
+        ("type", facts.doc_type, "type line" if header.doc_type else ("metadata table" if metadata.get("type") else ("type code of the number" if facts.doc_type else "")), None),
         ("date", str(facts.date) if facts.date else None, *date_from),
         ("title", facts.title, *title_from),
         ("issuer", facts.issuer, "issuer block" if header.issuer_lines else "signature or body", header.issuer_span),

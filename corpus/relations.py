@@ -384,4 +384,16 @@ def extract_relations(text: Text, items: list[Item], preamble: list[tuple[int, i
     for item in items:
         if item.reference is not None and not builder.has_self_relation(item.reference):
             builder.add(None, "cites", item.reference, item.start, item.symbol_end)
-    return builder.relations, builder.named_relations
+    return _without_mutual_implementation(builder.relations), _without_mutual_implementation(builder.named_relations)
+
+
+_DOWNWARD = ("implements", "continues")
+
+
+def _without_mutual_implementation(relations: list[Relation]) -> list[Relation]:
+    """A document cannot implement one that implements it: when a text seems to say both, neither reading holds."""
+    stated = {(relation.subject_id or relation.subject, relation.object_id or relation.object) for relation in relations if relation.predicate in _DOWNWARD and relation.subject != "self"}
+    return [
+        relation for relation in relations
+        if not (relation.predicate in _DOWNWARD and relation.subject != "self" and (relation.object_id or relation.object, relation.subject_id or relation.subject) in stated)
+    ]

@@ -101,3 +101,11 @@ def test_tasks_written_as_labelled_lines():
     second = record.tasks[1]
     assert second.lead == ["Sở Nội vụ"] and "Bảo hiểm xã hội Thành phố" in second.partners
     assert second.period.startswith("Năm 2025") and second.text.startswith("Tổ chức tập huấn")
+
+
+@needs_real
+def test_no_document_implements_one_that_implements_it():
+    """03/NQ-CP: "Trên cơ sở nội dung Nghị quyết số 57-NQ/TW của Bộ Chính trị, Chương trình hành động của Chính phủ, các bộ …" says neither implements the other."""
+    record = _read(REAL / "fulltext" / "docs" / "55_central_chinh-phu_03-nq-cp.txt")
+    stated = {(relation.subject, relation.object) for relation in record.relations + record.named_relations if relation.predicate in ("implements", "continues") and relation.subject != "self"}
+    assert stated and not any((second, first) in stated for first, second in stated)

@@ -191,3 +191,4 @@ def test_coupled_tasks_and_proposals_implement_nothing():
     found = pairs(record)
     assert ("21-KL/TW", "implements", "05-CT/TW") not in found
     assert ("04/TTr-BKHCN", "implements", "57-NQ/TW") not in found
+

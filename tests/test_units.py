@@ -75,3 +75,8 @@ def test_a_unit_named_nowhere_still_has_the_level_of_the_body_that_enacts():
     # A commune the gazetteer does not hold (abolished before its data begins) is not emitted, its level is.
     facts = facts_of("ỦY BAN NHÂN DÂN XÃ PHÚ MẬU\nKẾ HOẠCH\nPhòng chống thiên tai năm 2014\nCăn cứ Luật Phòng, chống thiên tai; Ủy ban nhân dân xã xây dựng Kế hoạch như sau:\nA. Mục đích yêu cầu\n")
     assert (facts.level, facts.commune) == ("commune", None)
+
+
+def test_a_copy_without_its_type_line_takes_the_type_from_its_number():
+    facts = facts_of("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 983/KH-UBND | Tây Ninh, ngày 15 tháng 5 năm 2019 |\nThực hiện Quyết định số 471/QĐ-TTg ngày 26/4/2019 của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n1. Mục đích\n")
+    assert (facts.doc_type, facts.symbol, facts.province) == ("Kế hoạch", "983/KH-UBND", "Tây Ninh")
