@@ -13,8 +13,10 @@ Researchers get documents as websites show them, not as they were signed:
 `lay_out` turns all of these into one shape that the structure reader knows: one
 logical line per paragraph, heading or list item, and one line per table row
 with its cells joined by TAB.  It only ever replaces a line end by a space or a
-TAB, or a pipe by a space, a TAB or a line end, so the logical text has exactly
-the length of the normalized text and every offset still maps back to the file.
+TAB, a pipe by a space, a TAB or a line end, the escaped characters "\\r\\n" of a
+scraped copy by spaces and a line end, and the spaces where the fields of a header
+run together on one line meet by line ends, so the logical text has exactly the
+length of the normalized text and every offset still maps back to the file.
 """
 
 from __future__ import annotations
@@ -132,6 +134,48 @@ def _unescaped_line_ends(text: Text) -> Text:
     return replace(text, normalized=normalized)
 
 
+# A header run together on one line ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM XÃ PHÚ MẬU Độc lập –
+# Tự do – Hạnh phúc KẾ HOẠCH … Căn cứ …"): the spaces where its fields meet become line ends.
+_RUN_TOGETHER_MOTTO = re.compile(r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+_FIELD_STARTS = re.compile(
+    r" (?=CỘNG H(?:ÒA|OÀ) XÃ HỘI)|(?<=VIỆT NAM) (?=[{UPPER}])|(?<=\S) (?=Độc lập\s*[-–])|(?<=Hạnh phúc) "
+    r"|(?<=[{UPPER}\d]) (?=(?:Căn cứ|Thực hiện|Theo|Triển khai|Nhằm|Để) )|(?:(?<=[^\d\s][.;:])|(?<=\d[;:])) (?=(?:Căn cứ|Thực hiện|Theo|Nhằm|Để) )"
+    r"|(?<=[.;:]) (?=(?:[A-ZĐ]|[IVX]{1,4}|\d{1,2})\. [{UPPER}])".replace("{UPPER}", UPPER)
+)
+
+
+def _split_run_together_header(text: Text) -> Text:
+    """Only a line that holds the whole two-column header is split, and only at spaces: same length."""
+    normalized = text.normalized
+    for line_start, line_end in _first_lines(normalized, 5):
+        line = normalized[line_start:line_end]
+        if len(line) < 150 or not _RUN_TOGETHER_MOTTO.search(line) or "Độc lập" not in line:
+            continue
+        characters = list(normalized)
+        for match in _FIELD_STARTS.finditer(normalized, line_start, line_end):
+            characters[match.start()] = "\n"
+        for match in _TYPE_WORDS_IN_CAPITALS.finditer(normalized, line_start, line_end):
+            if type_line(match.group("type")):
+                characters[match.start("type") - 1] = "\n"
+                if match.end("type") < line_end and normalized[match.end("type")] == " ":
+                    characters[match.end("type")] = "\n"
+        return replace(text, normalized="".join(characters))
+    return text
+
+
+_TYPE_WORDS_IN_CAPITALS = re.compile(r"(?<= )(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHỈ THỊ|CHƯƠNG TRÌNH|KẾT LUẬN|THÔNG BÁO|HƯỚNG DẪN|BÁO CÁO|ĐỀ ÁN|TỜ TRÌNH)(?= [{UPPER}])".replace("{UPPER}", UPPER))
+
+
+def _first_lines(value: str, count: int) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    while start < len(value) and len(spans) < count:
+        end = value.find("\n", start)
+        end = len(value) if end < 0 else end
+        spans.append((start, end))
+        start = end + 1
+    return spans
+
+
 def lay_out(text: Text) -> Layout:
     """The logical layout of a normalized text (see the module's docstring).
 
@@ -140,7 +184,7 @@ def lay_out(text: Text) -> Layout:
     >>> [block.text for block in layout.blocks()]
     ['Số: 12/KH-UBND \\t Hà Nội, ngày 24 tháng 11 năm 2025']
     """
-    text = _unescaped_line_ends(text)
+    text = _split_run_together_header(_unescaped_line_ends(text))
     characters = list(text.normalized)
     lines = _lines(text.normalized)
     in_table = [False] * len(lines)

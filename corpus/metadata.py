@@ -260,6 +260,7 @@ _ENACTING = re.compile(
     r"(?P<kind>tỉnh|thành phố|xã|phường|đặc khu|huyện|quận|thị xã)\s+(?:ban hành|xây dựng|quyết nghị|quyết định|triển khai|hướng dẫn)"
 )
 _ENACTING_PARTY = re.compile(r"(?P<body>Tỉnh ủy|Thành ủy|Huyện ủy)\s+(?:ban hành|xây dựng|quyết nghị|triển khai)")
+_URBAN_DISTRICT = re.compile(r"(?<!\w)(?:Ủy ban nhân dân|UBND|các) quận(?!\w)", re.IGNORECASE)
 _KIND_LEVELS = {"tỉnh": "province", "xã": "commune", "phường": "commune", "đặc khu": "commune", "huyện": "district", "quận": "district", "thị xã": "district"}
 
 
@@ -271,8 +272,9 @@ def _enacting_level(structure: Structure, before: bool | None) -> str | None:
         if match:
             kind = match.group("kind")
             if kind == "thành phố":
-                # a city below a province before the reform; since July 2025 every "thành phố" is a province
-                return None if before is not False else "province"
+                # Before the reform a city could sit below a province, but only a centrally-governed
+                # city had urban districts (quận); since July 2025 every "thành phố" is a province.
+                return "province" if before is False or _URBAN_DISTRICT.search(text) else None
             return _KIND_LEVELS[kind]
         party = _ENACTING_PARTY.search(text, start, end)
         if party:

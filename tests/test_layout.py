@@ -86,3 +86,16 @@ def test_header_lines_are_not_joined_once_their_field_is_complete():
     source = "TỈNH ỦY LÀO CAI\n*\nSố 445-KL/TU\nLào Cai, ngày 13 tháng 5 năm 2022\nKẾT LUẬN\n\n" + WRAPPED_PARAGRAPHS
     texts_ = [block.text for block in lay_out(normalize(source)).blocks()]
     assert "Số 445-KL/TU" in texts_ and "Lào Cai, ngày 13 tháng 5 năm 2022" in texts_
+
+
+def test_a_header_run_together_on_one_line_is_split_into_its_fields():
+    source = (
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM XÃ PHÚ MẬU Độc lập – Tự do – Hạnh phúc KẾ HOẠCH PHÒNG CHỐNG THIÊN TAI NĂM 2014 "
+        "Căn cứ Luật Phòng, chống thiên tai ngày 19 tháng 6 năm 2013; Theo văn bản chỉ đạo số 2731/UBND-NN ngày 20 tháng 5 năm 2014 của UBND Tỉnh. "
+        "A. Mục đích yêu cầu: 1. Nâng cao nhận thức cộng đồng.\n"
+    )
+    layout = lay_out(normalize(source))
+    lines = [block.text for block in layout.blocks()]
+    assert lines[:6] == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "XÃ PHÚ MẬU", "Độc lập - Tự do - Hạnh phúc", "KẾ HOẠCH", "PHÒNG CHỐNG THIÊN TAI NĂM 2014"]
+    assert any(line.startswith("Theo văn bản chỉ đạo số 2731/UBND-NN") for line in lines)
+    assert len(layout.text.normalized) == len(normalize(source).normalized)

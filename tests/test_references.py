@@ -219,3 +219,16 @@ def test_symbols_of_a_pdf_copy_that_lost_its_dashes():
     record = extract_snippet("Căn cứ Nghị quyết số 30c/NQCP ngày 08 tháng 11 năm 2011 của Chính phủ; Nghị định số 61/2018/NĐCP ngày 23 tháng 4 năm 2018; Thông tư số 01/2018/TTVPCP ngày 23 tháng 11 năm 2018.")
     assert {"30c/NQ-CP", "61/2018/NĐ-CP", "01/2018/TT-VPCP"} <= set(symbols(record))
     assert symbols(extract_snippet("Thực hiện Kế hoạch số 12/KHCN của đơn vị.")) == []  # no issuer code follows the type code
+
+
+@pytest.mark.parametrize(
+    ("written", "symbol"),
+    [
+        ("Luật Tổ chức chính quyền địa phương số 72/2025/QH ngày 16 tháng 6 năm 2025", "72/2025/QH15"),  # the term of the National Assembly left out
+        ("Nghị quyết số 66.2/2025/NQ-CP ngày 28 tháng 8 năm 2025", "66.2/2025/NQ-CP"),
+        ("Nghị quyết liên tịch số 102/2025/NQLT/UBTVQH15-CP- ĐCTUBTWMTTQVN ngày 26 tháng 9 năm 2025", "102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN"),
+        ("Công văn số 15000-CV/VPTW ngày 14 tháng 10 năm 2025 của Văn phòng Trung ương Đảng", "15000-CV/VPTW"),
+    ],
+)
+def test_symbols_written_loosely_are_read_in_their_official_form(written, symbol):
+    assert symbol in symbols(extract_snippet("Căn cứ " + written + "."))

@@ -80,3 +80,9 @@ def test_a_unit_named_nowhere_still_has_the_level_of_the_body_that_enacts():
 def test_a_copy_without_its_type_line_takes_the_type_from_its_number():
     facts = facts_of("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 983/KH-UBND | Tây Ninh, ngày 15 tháng 5 năm 2019 |\nThực hiện Quyết định số 471/QĐ-TTg ngày 26/4/2019 của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n1. Mục đích\n")
     assert (facts.doc_type, facts.symbol, facts.province) == ("Kế hoạch", "983/KH-UBND", "Tây Ninh")
+
+
+def test_a_city_with_urban_districts_is_a_province_before_the_reform():
+    fragment = "Thực hiện Nghị định số 61/2018/NĐ-CP ngày 23 tháng 4 năm 2018 của Chính phủ, Ủy ban nhân dân thành phố ban hành Kế hoạch triển khai như sau:\n1. Ủy ban nhân dân quận, huyện, xã, phường thực hiện đúng tiến độ.\n"
+    assert facts_of(fragment).level == "province"
+    assert facts_of(fragment.replace("Ủy ban nhân dân quận, huyện, ", "")).level is None  # a city that may sit below a province

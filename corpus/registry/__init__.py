@@ -134,7 +134,7 @@ def official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
         return f"{number}-{doc_type.code}/{issuer}", doc_type.code, issuer, None, number
     if match.group("s_number"):
         doc_type = reg.doc_type_by_code(match.group("s_type"))
-        issuer = reg.canonical_issuer_code(match.group("s_issuer"))
+        issuer = reg.canonical_issuer_code(match.group("s_issuer").replace(" ", ""))
         number, year = match.group("s_number"), match.group("s_year")
         middle = f"/{year}" if year else ""
         return f"{number}{middle}/{doc_type.code}-{issuer}", doc_type.code, issuer, year, number
@@ -142,7 +142,18 @@ def official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
         number, issuer = match.group("v_number"), match.group("v_issuer")
         return f"{number}/{issuer}-{match.group('v_unit')}", "CV", issuer, None, number
     number, year, issuer = match.group("l_number"), match.group("l_year"), match.group("l_issuer").replace("-", "")  # "QH-15" is QH15
+    if not issuer[-1].isdigit():
+        issuer += _legislature(int(year))  # "72/2025/QH" was passed by the 15th National Assembly
     return f"{number}/{year}/{issuer}", "", issuer, year, number
+
+
+# The terms of the National Assembly, by the years wholly inside them (a term changes in the middle
+# of 2011, 2016 and 2021, so a law of those years keeps the symbol as written).
+_LEGISLATURES = ((2022, 2026, "15"), (2017, 2020, "14"), (2012, 2015, "13"), (2008, 2010, "12"), (2003, 2006, "11"))
+
+
+def _legislature(year: int) -> str:
+    return next((term for first, last, term in _LEGISLATURES if first <= year <= last), "")
 
 
 def parse_symbol(symbol: str) -> tuple[str, str, str, str | None, str] | None:
@@ -209,9 +220,9 @@ def _compile_patterns(reg: Registry) -> dict[str, re.Pattern]:
     type_word = rf"(?P<type_word>(?i:{alternation(type_names)}))(?:[ \t]{{1,3}}(?i:liên tịch))?[ \t\n]{{0,3}}(?:(?i:số)[ \t\n]{{0,3}})?"
     # Party form: 57-NQ/TW, 91- KL/TW, 45-\nNQ/TW.  State form: 71/NQ-CP, 112/2024/NĐ-CP, 31/CV-BCĐTKNQ18
     # (written 72/2025/NQLT/UBTVQH15-CP too).
-    party = rf"(?P<p_number>\d{{1,4}}){gap}-{gap}(?P<p_type>{type_code}){gap}/{gap}(?P<p_issuer>{issuer_code})"
-    state = rf"(?P<s_number>\d{{1,5}}[a-e]?)(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code})(?:{gap}[-/]{gap}|{lost_dash})(?P<s_issuer>{issuer_code}(?:-[A-ZĐ][A-ZĐ0-9&]{{1,15}}){{0,4}})"
-    law = r"(?P<l_number>\d{1,3})/(?P<l_year>(?:19|20)\d{2})/(?P<l_issuer>(?:UBTV)?QH-?\d{1,2})"
+    party = rf"(?P<p_number>\d{{1,5}}){gap}-{gap}(?P<p_type>{type_code}){gap}/{gap}(?P<p_issuer>{issuer_code})"
+    state = rf"(?P<s_number>\d{{1,5}}(?:[a-e]|\.\d{{1,2}})?)(?:{gap}/{gap}(?P<s_year>(?:19|20)\d{{2}}))?{gap}/{gap}(?P<s_type>{type_code})(?:{gap}[-/]{gap}|{lost_dash})(?P<s_issuer>{issuer_code}(?:-[ ]?[A-ZĐ][A-ZĐ0-9&]{{1,15}}){{0,4}})"
+    law = r"(?P<l_number>\d{1,3})/(?P<l_year>(?:19|20)\d{2})/(?P<l_issuer>(?:UBTV)?QH(?:-?\d{1,2})?)"
     # An official letter (công văn) carries no type code: 5511/BKHCN-CĐSQG, 2731/UBND-NN.
     letter = rf"(?P<v_number>\d{{1,5}}){gap}/{gap}(?P<v_issuer>UBND|VPCP|B[A-ZĐ]{{1,7}})-(?P<v_unit>[A-ZĐ][A-ZĐ0-9&]{{0,14}})"
     boundary_before = r"(?<![\w/.\-])"
