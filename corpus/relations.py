@@ -295,9 +295,13 @@ def _is_list_member(folded: str, previous: Item, item: Item) -> bool:
     last = boundaries[-1]
     if not _LIST_JOINERS.match(between[last.start():]):
         return False
-    # A cue after the last closing parenthesis opens a nested list that this item belongs to.
+    # A cue after the last closing parenthesis opens a nested list that this item belongs to, unless
+    # the neighbour could not implement it ("Nghị định … hướng dẫn thi hành … Luật X và Quyết định
+    # … của Thủ tướng": the decision is another entry).
     closed = between.rfind(")")
-    return not _cues_between(folded, previous.symbol_end + closed + 1, previous.symbol_end + last.start())
+    if not _cues_between(folded, previous.symbol_end + closed + 1, previous.symbol_end + last.start()):
+        return True
+    return previous.reference is not None and item.reference is not None and not _may_implement(previous.reference, item.reference)
 
 
 @lru_cache(maxsize=1)

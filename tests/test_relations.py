@@ -180,6 +180,7 @@ def test_implementation_never_runs_up_the_hierarchy():
     )
     found = pairs(record)
     assert ("123/2015/NĐ-CP", "implements", "101/QĐ-TTg") not in found  # a decree implements no decision of the Prime Minister
+    assert ("self", "implements", "101/QĐ-TTg") in found  # so the decision is another entry of the plan's list
     assert ("1899/QĐ-TTg", "implements", "200/2025/NĐ-CP") in found
 
 
