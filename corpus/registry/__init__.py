@@ -136,6 +136,10 @@ def official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
         doc_type = reg.doc_type_by_code(match.group("s_type"))
         issuer = reg.canonical_issuer_code(match.group("s_issuer").replace(" ", ""))
         number, year = match.group("s_number"), match.group("s_year")
+        known = reg.issuer(issuer)
+        if not year and known is not None and known.track == "party" and "-" not in issuer:
+            # "Nghị quyết số 27/NQ- TW": a Party body numbers its documents in the Party form, 27-NQ/TW.
+            return f"{number}-{doc_type.code}/{issuer}", doc_type.code, issuer, None, number
         middle = f"/{year}" if year else ""
         return f"{number}{middle}/{doc_type.code}-{issuer}", doc_type.code, issuer, year, number
     if match.group("v_number"):
