@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
+from corpus.registry import alternation, registry
 from corpus.structure import type_line
 from corpus.text import LOWER, UPPER, Text
 
@@ -147,33 +149,25 @@ _FIELD_STARTS = re.compile(
 def _split_run_together_header(text: Text) -> Text:
     """Only a line that holds the whole two-column header is split, and only at spaces: same length."""
     normalized = text.normalized
-    for line_start, line_end in _first_lines(normalized, 5):
-        line = normalized[line_start:line_end]
-        if len(line) < 150 or not _RUN_TOGETHER_MOTTO.search(line) or "Độc lập" not in line:
+    for line in _lines(normalized)[:5]:
+        if len(line.text) < 150 or not _RUN_TOGETHER_MOTTO.search(line.text) or "Độc lập" not in line.text:
             continue
         characters = list(normalized)
-        for match in _FIELD_STARTS.finditer(normalized, line_start, line_end):
+        for match in _FIELD_STARTS.finditer(normalized, line.start, line.end):
             characters[match.start()] = "\n"
-        for match in _TYPE_WORDS_IN_CAPITALS.finditer(normalized, line_start, line_end):
-            if type_line(match.group("type")):
-                characters[match.start("type") - 1] = "\n"
-                if match.end("type") < line_end and normalized[match.end("type")] == " ":
-                    characters[match.end("type")] = "\n"
+        for match in _type_words_in_capitals().finditer(normalized, line.start, line.end):
+            characters[match.start() - 1] = "\n"  # the type line stands alone: a line end before it and after it
+            if match.end() < line.end and normalized[match.end()] == " ":
+                characters[match.end()] = "\n"
         return replace(text, normalized="".join(characters))
     return text
 
 
-_TYPE_WORDS_IN_CAPITALS = re.compile(r"(?<= )(?P<type>KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|CHỈ THỊ|CHƯƠNG TRÌNH|KẾT LUẬN|THÔNG BÁO|HƯỚNG DẪN|BÁO CÁO|ĐỀ ÁN|TỜ TRÌNH)(?= [{UPPER}])".replace("{UPPER}", UPPER))
-
-
-def _first_lines(value: str, count: int) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    while start < len(value) and len(spans) < count:
-        end = value.find("\n", start)
-        end = len(value) if end < 0 else end
-        spans.append((start, end))
-        start = end + 1
-    return spans
+@lru_cache(maxsize=1)
+def _type_words_in_capitals() -> re.Pattern:
+    """The registry's type names in capitals, between other words of a run-together header ("… KẾ HOẠCH PHÒNG …")."""
+    names = {name.upper() for doc_type in registry().doc_types for name in (doc_type.name, *doc_type.aliases)}
+    return re.compile(rf"(?<= )(?:{alternation(names)})(?= [{UPPER}])")
 
 
 def lay_out(text: Text) -> Layout:

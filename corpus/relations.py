@@ -135,7 +135,7 @@ def _state_rank(reference: Reference) -> int | None:
     if parsed is None:
         return None
     issuer = parsed[2]
-    known = registry().issuers.get(issuer.casefold())
+    known = registry().issuer(issuer)  # UBTVQH15 is UBTVQH, ĐĐQH15 is ĐĐQH
     if known is not None and known.track != "state":
         return None
     base = re.sub(r"\d+$", "", issuer.split("-")[0])  # QH15 is QH, UBTVQH15 is UBTVQH

@@ -15,7 +15,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from corpus.registry import registry
+from corpus.registry import alternation, registry
 from corpus.text import LOWER, UPPER, Text, fold_key
 
 __all__ = ["Line", "PartialDate", "Header", "Section", "Table", "Row", "Appendix", "Signature", "Structure", "parse_structure"]
@@ -161,7 +161,13 @@ class Structure:
 
 # --- line classification ------------------------------------------------------------
 
-_NUMBER_LINE = re.compile(r"^(?:(?:Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Kết luận|Thông báo|Công văn|Hướng dẫn|Báo cáo|Tờ trình)\s+)?Số\s*(?:hiệu)?\s*(?:[:.]\s*|\s+(?=[\d.…_/]))(?P<value>.*)$", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _number_line() -> re.Pattern:
+    """"Số: 12/KH-UBND", "Số 445-KL/TU", "Nghị quyết số: 653/2019/UBTVQH14" (a type name before "Số")."""
+    names = alternation(doc_type.name for doc_type in registry().doc_types)
+    return re.compile(rf"^(?:(?:{names})\s+)?Số\s*(?:hiệu)?\s*(?:[:.]\s*|\s+(?=[\d.…_/]))(?P<value>.*)$", re.IGNORECASE)
+
+
 _DATE_WORDS = re.compile(
     r"ngày\s{0,3}(?P<day>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}tháng\s{0,3}(?P<month>\d{1,2})?\s{0,3}(?:[.…_ ]{0,12})\s{0,3}năm\s{0,3}(?P<year>\d{4})",
     re.IGNORECASE,
@@ -347,7 +353,7 @@ def _before_header(header: Header, lines: list[Line], index: int, stop: int) -> 
     if header.symbol or header.number_blank or header.date or header.doc_type or header.issuer_lines:
         return False
     for line in lines[index + 1 : min(stop, index + _WRAPPER_REACH)]:
-        if _MOTTO.search(line.text) or _NUMBER_LINE.match(line.text):
+        if _MOTTO.search(line.text) or _number_line().match(line.text):
             return True
     return False
 
@@ -368,7 +374,7 @@ def _header_segments(line: Line) -> list[Line]:
 def _read_header_segment(header: Header, segment: Line) -> str:
     """Record what one header segment says; return its kind."""
     value = segment.text
-    number = _NUMBER_LINE.match(value)
+    number = _number_line().match(value)
     if number and not value[:2].casefold() == "số" and len(number.group("value")) > 30:
         number = None  # "Quyết định số 01/2024/QĐ-UBND - Xã … ban hành …" is a page title, not the number line
     if number and header.symbol is None and not header.number_blank:

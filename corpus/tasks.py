@@ -14,7 +14,7 @@ from corpus.records import Task
 from corpus.registry import registry
 from corpus.resolve import slug
 from corpus.structure import Section, Structure, Table
-from corpus.text import fold_key
+from corpus.text import UPPER, fold_key
 
 __all__ = ["OfficeNames", "extract_tasks", "is_task_heading"]
 
@@ -291,10 +291,13 @@ def _labelled_fields(bodies: list[str]) -> dict[str, str] | None:
     return fields if len(fields) >= 2 and ("lead" in fields or "text" in fields) else None
 
 
+_NAME_BREAK = re.compile(rf"[;,]\s*(?=[{UPPER}])|\s+và\s+(?=[{UPPER}])")  # "Bảo hiểm xã hội Thành phố, Chi nhánh …"
+
+
 def _names(value: str | None, offices: OfficeNames) -> list[str]:
     if not value:
         return []
-    return [name for name in (offices.canonical(part) for part in re.split(r"[;,]\s*(?=[A-ZĐÀ-Ỹ])|\s+và\s+(?=[A-ZĐ])", value)) if name]
+    return [name for name in (offices.canonical(part) for part in _NAME_BREAK.split(value)) if name]
 
 
 def extract_tasks(structure: Structure, plan_id: str, offices: OfficeNames, cited) -> list[Task]:
@@ -307,10 +310,10 @@ def extract_tasks(structure: Structure, plan_id: str, offices: OfficeNames, cite
                 task.start, task.end = structure.text.to_original(task.start, task.end)
                 table_tasks.append(task)
     sections = _task_sections(structure) or ([] if table_tasks else _fallback_task_sections(structure))
-    units = [unit for section in sections for unit in _units(section, text, None)]
     groups: dict[str, list[_Unit]] = {}
-    for unit in units:
-        groups.setdefault(unit.section, []).append(unit)
+    for section in sections:
+        for unit in _units(section, text, None):
+            groups.setdefault(unit.section, []).append(unit)
     headings: dict[str, str] = {}
     for section in sections:
         for node in section.walk():
@@ -320,51 +323,35 @@ def extract_tasks(structure: Structure, plan_id: str, offices: OfficeNames, cite
         bodies = [" ".join(text[unit.start:unit.end].split()) for unit in members]
         fields = _labelled_fields(bodies)
         if fields is not None:
-            tasks.append(_labelled_task(structure, plan_id, path, headings.get(path, ""), members, fields, offices, cited))
+            # One task written as labelled lines: its fields, its whole range.
+            lead_text = fields.get("lead")
+            lead = (_lead_in_text(lead_text) or re.split(r"[;,]|\s+(?:chủ trì|phối hợp)\s", lead_text)[0]) if lead_text else members[0].lead
+            description = fields.get("text") or " ".join(headings.get(path, "").split())
+            tasks.append(_section_task(structure, plan_id, path, 1, description, lead, (members[0].start, members[-1].end), offices, cited, fields))
             continue
+        index = 0
         for unit, body in zip(members, bodies):
             if len(body) < 12 or _CLOSING_WORDS.match(body):
                 continue
-            tasks.append(_paragraph_task(structure, plan_id, unit, body, len([task for task in tasks if task.section == unit.section]) + 1, offices, cited))
+            index += 1
+            tasks.append(_section_task(structure, plan_id, path, index, body, _lead_in_text(body) or unit.lead, (unit.start, unit.end), offices, cited, {}))
     return tasks + table_tasks
 
 
-def _paragraph_task(structure: Structure, plan_id: str, unit: _Unit, body: str, index: int, offices: OfficeNames, cited) -> Task:
-    lead = _lead_in_text(body) or unit.lead
-    references = cited(unit.start, unit.end)
-    start, end = structure.text.to_original(unit.start, unit.end)
+def _section_task(structure: Structure, plan_id: str, path: str, index: int, description: str, lead: str | None,
+                  span: tuple[int, int], offices: OfficeNames, cited, fields: dict[str, str]) -> Task:
+    references = cited(*span)
+    start, end = structure.text.to_original(*span)
     return Task(
-        id=f"{plan_id}/task/{slug(unit.section)}-{index}",
-        section=unit.section,
-        text=body,
-        lead=[name for name in [offices.canonical(lead)] if name] if lead else [],
-        partners=[],
-        period=None,
-        output=None,
-        implements=list(dict.fromkeys(reference.symbol for reference in references if reference.symbol)),
-        number=str(index),
-        start=start,
-        end=end,
-        implements_named=list(dict.fromkeys(reference.name for reference in references if not reference.symbol and reference.name)),
-    )
-
-
-def _labelled_task(structure: Structure, plan_id: str, path: str, heading: str, members: list[_Unit], fields: dict[str, str], offices: OfficeNames, cited) -> Task:
-    first, last = members[0].start, members[-1].end
-    lead_text = fields.get("lead")
-    lead = (_lead_in_text(lead_text) or re.split(r"[;,]|\s+(?:chủ trì|phối hợp)\s", lead_text)[0]) if lead_text else members[0].lead
-    references = cited(first, last)
-    start, end = structure.text.to_original(first, last)
-    return Task(
-        id=f"{plan_id}/task/{slug(path)}-1",
+        id=f"{plan_id}/task/{slug(path)}-{index}",
         section=path,
-        text=fields.get("text") or " ".join(heading.split()),
+        text=description,
         lead=[name for name in [offices.canonical(lead)] if name] if lead else [],
         partners=_names(fields.get("partners"), offices),
         period=fields.get("period"),
         output=fields.get("output"),
         implements=list(dict.fromkeys(reference.symbol for reference in references if reference.symbol)),
-        number="1",
+        number=str(index),
         start=start,
         end=end,
         implements_named=list(dict.fromkeys(reference.name for reference in references if not reference.symbol and reference.name)),
