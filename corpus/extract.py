@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from pathlib import Path
@@ -68,8 +69,11 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
     plan_id = _plan_iri(facts, structure)
     offices = OfficeNames(facts.commune_kind, facts.commune)
 
+    by_start = sorted(items, key=lambda item: item.start)
+    starts = [item.start for item in by_start]
+
     def cited(start: int, end: int) -> list[Reference]:
-        found = [item.reference for item in items if start <= item.start < end]
+        found = [item.reference for item in by_start[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]]
         return list({reference.id: reference for reference in found}.values())
 
     tasks = extract_tasks(structure, plan_id, offices, cited)

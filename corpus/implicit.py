@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.registry import DATA_DIR, CatalogueEntry, alternation, registry
+from corpus.registry import DATA_DIR, CatalogueEntry, alternation, registry, starts_with
 from corpus.structure import PartialDate
 from corpus.text import Text, fold_key
 
@@ -36,7 +36,7 @@ TOPIC_CONFIDENCE_CAP = 0.85
 DESCRIPTION_CONFIDENCE = 0.8
 
 _DESCRIPTIVE = re.compile(
-    r"(?:các |những )?(?:Nghị quyết|nghị quyết)(?: chiến lược| quan trọng| chuyên đề)?(?: đột phá)? của (?P<issuer>Bộ Chính trị|Ban Chấp hành Trung ương(?: Đảng)?|Trung ương)"
+    r"(?=[cnN])(?:các |những )?(?:Nghị quyết|nghị quyết)(?: chiến lược| quan trọng| chuyên đề)?(?: đột phá)? của (?P<issuer>Bộ Chính trị|Ban Chấp hành Trung ương(?: Đảng)?|Trung ương)"
     r" về (?P<items>[^.;()\n]{5,400})"
 )
 _ITEM_SPLIT = re.compile(r",\s*|\s+và\s+")
@@ -113,7 +113,7 @@ def _topic_index() -> tuple[list[tuple[CatalogueEntry, list[str]]], re.Pattern]:
     """Root policies of the catalogue with their topic terms, and one pattern for every term."""
     roots = [(entry, list(entry.topics)) for entry in registry().catalogue if entry.topics and not entry.relations]
     terms = {fold_key(topic) for _, topics in roots for topic in topics}
-    return roots, re.compile(rf"(?<!\w)(?:{alternation(terms)})(?!\w)")
+    return roots, re.compile(rf"{starts_with(terms)}(?<!\w)(?:{alternation(terms)})(?!\w)")
 
 
 def _weight(terms: list[str]) -> tuple[float, bool]:

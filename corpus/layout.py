@@ -102,7 +102,7 @@ def _block_kind(value: str) -> str:
     return "paragraph"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int  # offset of the first character of the raw line
     end: int  # offset of the line end (the "\n"), or the text's length

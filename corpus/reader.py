@@ -24,7 +24,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 
 # Letters that only Vietnamese uses among Latin scripts: their presence tells a
 # correct decoding from mojibake.
-_VIETNAMESE_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ") | {chr(c) for c in range(0x1EA0, 0x1EFA)}
+_VIETNAMESE_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ") | {chr(c) for c in range(0x1EA0, 0x1EFA)}
 
 
 class DocumentError(Exception):
@@ -58,7 +58,7 @@ def read_text(path: str | Path) -> Text:
         original, warnings = _pdf_text(path, data), ()
     else:
         original, warnings = decode_bytes(data, path)
-    if not _looks_vietnamese(original[:50000]) and sum(character.isalpha() for character in original[:50000]) > 200:
+    if not _looks_vietnamese(original[:20000]) and sum(character.isalpha() for character in original[:20000]) > 200:
         warnings = warnings + (f"{path}: the text does not look like Vietnamese; little will be found in it",)
     return normalize(original, source=str(path), warnings=warnings)
 
@@ -129,14 +129,14 @@ def check_legacy_fonts(text: str, path: str | Path) -> tuple[str, tuple[str, ...
     return text, ()
 
 
-_LETTER = re.compile(r"[^\W\d_]")
 _VIETNAMESE_LETTER = re.compile("[" + "".join(sorted(_VIETNAMESE_LETTERS)) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def _looks_vietnamese(text: str) -> bool:
-    text = text[:50000]  # the opening tells the encoding; the whole of a long plan only costs time
-    letters = len(_LETTER.findall(text))
+    text = text[:20000]  # the opening tells the encoding; the whole of a long plan only costs time
+    # `map` counts in C; a `findall` of every letter would build a list as long as the text.
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return False
     return not _CONTROL.search(text) and len(_VIETNAMESE_LETTER.findall(text)) / letters > 0.02

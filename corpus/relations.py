@@ -36,8 +36,8 @@ class Item:
 
 
 # A line end inside a symbol written across two lines ("45-\nNQ/TW") does not end a clause.
-_CLAUSE_BREAK = re.compile(rf";|(?<![-/])\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
-_SENTENCE_BREAK = re.compile(rf"(?<![-/])\n|\.(?=\s+[{UPPER}(\-+•]|\s*$)")
+_CLAUSE_BREAK = re.compile(rf"(?=[;\n.])(?:;|(?<![-/])\n|\.(?=\s+[{UPPER}(\-+•]|\s*$))")
+_SENTENCE_BREAK = re.compile(rf"(?=[\n.])(?:(?<![-/])\n|\.(?=\s+[{UPPER}(\-+•]|\s*$))")
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -85,14 +85,27 @@ def _opener_pattern() -> tuple[re.Pattern, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _self_pattern() -> re.Pattern:
+def _self_head() -> tuple[re.Pattern, int]:
+    """A type name ending where the pattern's search ends, and how far back one can start."""
     names = {fold_key(doc_type.name) for doc_type in registry().doc_types} | {fold_key(alias) for doc_type in registry().doc_types for alias in doc_type.aliases}
-    return re.compile(rf"(?<!\w)(?:{alternation(names)}) này(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{alternation(names)})$"), max(map(len, names))
+
+
+_THIS = re.compile(r" này(?!\w)")
 
 
 def self_mentions(text: Text) -> list[Item]:
     """"Kế hoạch này", "Nghị quyết này": the plan speaking of itself, a subject of relations."""
-    return [Item(match.start(), match.end(), match.end(), None) for match in _self_pattern().finditer(text.fold)]
+    # " này" is rare and a literal, so the scan looks for it and then for the type name before it,
+    # rather than trying every type name at every position of the plan.
+    head, reach = _self_head()
+    folded = text.fold
+    found = []
+    for match in _THIS.finditer(folded):
+        name = head.search(folded, max(0, match.start() - reach), match.start())
+        if name:
+            found.append(Item(name.start(), match.end(), match.end(), None))
+    return found
 
 
 def _cues_between(folded: str, start: int, end: int) -> list[str]:
