@@ -138,7 +138,7 @@ def topic_links(task_text: str, cited: set[str], plan_date: PartialDate | None) 
         return []
     scored: list[tuple[float, CatalogueEntry, list[str]]] = []
     for entry, topics in roots:
-        if plan_date and entry.date.year > plan_date.year:
+        if plan_date and entry.year and entry.year > plan_date.year:
             continue
         matched = [topic for topic in topics if fold_key(topic) in found]
         if not matched or entry.symbol in cited:

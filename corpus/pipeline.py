@@ -28,7 +28,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import registry as spacy_registry
 
-from corpus.registry import DATA_DIR, alternation, keyed_pattern, official_symbol, registry
+from corpus.registry import DATA_DIR, alternation, keyed_pattern, official_symbol, registry, starts_with
 from corpus.structure import PartialDate
 from corpus.text import LOWER, UPPER, fold_key
 
@@ -62,7 +62,7 @@ _LEADING_PUNCTUATION = re.compile(r"^[^\w\s]")
 
 
 class _TrailingMark:
-    """The suffix rule: a mark that ends the chunk.
+    r"""The suffix rule: a mark that ends the chunk.
 
     spaCy calls it after each mark it strips, so a `search` for ``[^\w\s]$`` over the whole
     rest of the chunk would make a long run of marks ("((((…") quadratic; looking at the last
@@ -407,7 +407,7 @@ class NamedReferenceFinder:
         # "Nghị quyết số 71/NQ-CP về sửa đổi, bổ sung Chương trình hành động của Chính phủ …":
         # a name inside another document's subject is part of its title, not a citation.
         subjects = _described_zones(text, existing)
-        found: list[Span] = []
+        found = self._catalogue_laws(doc, text, taken, subjects, existing)
         for kind, level_rule, issuer_rule, pattern in patterns:
             for match in pattern.finditer(text):
                 _check_deadline(doc)
@@ -444,6 +444,48 @@ class NamedReferenceFinder:
                 found.append(span)
         _set_spans(doc, "references", found)
         return doc
+
+    @staticmethod
+    def _catalogue_laws(doc: Doc, text: str, taken: _Taken, subjects: _Taken, numbered: list[Span]) -> list[Span]:
+        """Laws the catalogue knows by name, read whole ("Luật Bầu cử đại biểu Quốc hội và đại
+        biểu Hội đồng nhân dân", which the general pattern would cut at "và"), with a year
+        written after the name ("Luật Đất đai năm 2024") that tells the version.  A name
+        followed by its number ("Luật … số 72/2025/QH15") is that numbered citation."""
+        found = []
+        folded = doc.user_data.get("fold") or fold_key(text)
+        starts = [span.start_char for span in numbered]
+        for match in _catalogue_law_pattern().finditer(folded):
+            start, end = match.start(), match.end("name")
+            if taken.overlaps(start, match.end()) or subjects.overlaps(start, start + 1):
+                continue
+            position = bisect.bisect_left(starts, end)
+            if position < len(starts) and _NUMBER_OF_THE_NAME.fullmatch(folded, end, starts[position]):
+                continue
+            span = _span(doc, start, end, "NAMED")
+            if span is None:
+                continue
+            span._.name = " ".join(text[start:end].split())
+            span._.kind = "named"
+            span._.doc_type = "Luật"
+            span._.level = "central"
+            span._.issuer = "Quốc hội"
+            span._.citation_start = start
+            span._.full_end = match.end()
+            span._.year = int(match.group("year")) if match.group("year") else None
+            taken.add(start, match.end())
+            found.append(span)
+        return found
+
+
+_NUMBER_OF_THE_NAME = re.compile(r"[ \t\n,]{0,3}(?:\(?\s*(?:luật\s+)?số|:)?[ \t\n:]{0,3}")
+
+
+@lru_cache(maxsize=1)
+def _catalogue_law_pattern() -> re.Pattern:
+    names = {fold_key(" ".join(name.split())) for entry in registry().catalogue if entry.doc_type == "Luật" for name in entry.names}
+    if not names:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"{starts_with(names)}(?<!\w)(?P<name>{alternation(names)})(?:[ \t]{{1,3}}(?:năm[ \t]{{1,3}})?(?P<year>(?:19|20)\d{{2}}))?(?![\w/])")
 
 
 _DESCRIPTION_VERB = re.compile(r"[ \t\n,]{0,4}(?:ban hành|phê duyệt|sửa đổi|bổ sung|điều chỉnh|quy định|hướng dẫn)\b", re.IGNORECASE)

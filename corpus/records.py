@@ -37,6 +37,9 @@ class Reference:
     province: str | None = None
     resolved_by: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    #: A document cited by name only that the catalogue identifies: the law in force, for a
+    #: law named without its number.  `symbol` stays null: the plan did not write it.
+    resolved_symbol: str | None = None
 
     @property
     def label(self) -> str:

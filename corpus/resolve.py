@@ -10,7 +10,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from corpus.records import Mention, Reference
-from corpus.registry import parse_symbol, registry, symbol_key
+from corpus.registry import law_in_force, parse_symbol, registry, symbol_key
 from corpus.structure import PartialDate
 from corpus.text import Text, ascii_key, fold_key
 
@@ -171,7 +171,23 @@ def resolve_references(spans, text: Text, context: PlanContext) -> tuple[list[Re
         references.append(reference)
         for span in group.spans:
             by_span[span.start_char] = reference
-    return references, by_span
+    return _named_with_numbered(references, by_span)
+
+
+def _named_with_numbered(references: list[Reference], by_span: dict[int, Reference]) -> tuple[list[Reference], dict[int, Reference]]:
+    """A law named without its number that the plan also cites by number is one reference."""
+    numbered = {reference.id: reference for reference in references if reference.symbol}
+    kept = []
+    for reference in references:
+        same = numbered.get(reference.id) if reference.resolved_symbol else None
+        if same is None:
+            kept.append(reference)
+            continue
+        same.mentions = sorted(same.mentions + reference.mentions, key=lambda mention: mention.start)
+        for start, found in by_span.items():
+            if found is reference:
+                by_span[start] = same
+    return kept, by_span
 
 
 def _issued_elsewhere(group: _Group, context: PlanContext) -> bool:
@@ -214,18 +230,26 @@ def _reference_from_group(group: _Group, text: Text, context: PlanContext, reg) 
         if parts:
             issuer_code, number = parts[2], parts[4]
     entry = reg.catalogue_entry(symbol) if symbol else None
-    if entry is not None and dated is not None and dated.iso() != entry.date.isoformat() and dated.year != entry.year:
+    if entry is not None and dated is not None and entry.date is not None and dated.iso() != entry.date.isoformat() and dated.year != entry.year:
         entry = None  # same number, another document (Party numbering restarts each term)
     if entry is not None and year is not None and year != entry.year:
         entry = None
     if entry is not None:
         resolved_by.append("catalogue")
-        year = entry.year
-        dated = dated or PartialDate(entry.date.year, entry.date.month, entry.date.day)
+        year = entry.year or year
+        if entry.date is not None:
+            dated = dated or PartialDate(entry.date.year, entry.date.month, entry.date.day)
         issuer = entry.issuer if entry.level == "central" else (issuer or entry.issuer)
         level = level or entry.level
         subject = subject or entry.subject
         doc_type = doc_type or entry.doc_type
+    law = law_in_force(first._.name, year, _day_of(context.date)) if symbol is None and first._.kind == "named" and doc_type == "Luật" else None
+    if law is not None:
+        resolved_by.append("catalogue")
+        year, issuer, level = law.year, law.issuer, law.level
+        if law.date is not None:
+            dated = dated or PartialDate(law.date.year, law.date.month, law.date.day)
+        subject = subject or law.subject
     if issuer is None and issuer_code:
         known = reg.issuer(issuer_code)
         if known is not None and known.level == "central":
@@ -252,8 +276,19 @@ def _reference_from_group(group: _Group, text: Text, context: PlanContext, reg) 
         resolved_by=resolved_by,
         mentions=mentions,
     )
-    reference.id = document_iri(reference, issuer_code, context)
+    if law is not None:
+        reference.resolved_symbol = law.symbol
+        reference.id = catalogue_reference(law.symbol).id
+    else:
+        reference.id = document_iri(reference, issuer_code, context)
     return reference
+
+
+def _day_of(plan_date: PartialDate | None) -> tuple[int, int, int] | None:
+    """A plan dated only by month or year is read at the end of it: a law in effect by then applies."""
+    if plan_date is None:
+        return None
+    return (plan_date.year, plan_date.month or 12, plan_date.day or 31)
 
 
 def document_iri(reference: Reference, issuer_code: str | None, context: PlanContext) -> str:
@@ -296,7 +331,7 @@ def catalogue_reference(symbol: str) -> Reference:
     if entry is None or parts is None:
         raise KeyError(f"{symbol} is not in the catalogue")
     _, _, issuer_code, _, number = parts
-    reference = Reference(id="", symbol=entry.symbol, name=None, type=entry.doc_type, date=entry.date.isoformat(), year=entry.year,
+    reference = Reference(id="", symbol=entry.symbol, name=None, type=entry.doc_type, date=entry.date.isoformat() if entry.date else None, year=entry.year,
                           issuer=entry.issuer, level=entry.level, subject=entry.subject, number=number, resolved_by=["catalogue"])
     reference.id = document_iri(reference, issuer_code, PlanContext(None, None, None, None))
     return reference

@@ -100,7 +100,8 @@ def _quoted_shingles() -> frozenset[str]:
     the same resolution have not copied each other."""
     shingles: set[str] = set()
     for entry in registry().catalogue:
-        words = _WORD.findall(fold_key(f"{entry.doc_type} số {entry.symbol} ngày {entry.date.day}/{entry.date.month}/{entry.date.year} của {entry.issuer} {entry.subject}"))
+        dated = f"ngày {entry.date.day}/{entry.date.month}/{entry.date.year} " if entry.date else ""
+        words = _WORD.findall(fold_key(f"{entry.doc_type} số {entry.symbol} {dated}của {entry.issuer} {entry.subject}"))
         shingles |= {" ".join(words[index : index + SHINGLE]) for index in range(max(1, len(words) - SHINGLE + 1))}
     return frozenset(shingles)
 

@@ -99,8 +99,14 @@ def _one(graph: nx.MultiDiGraph, text: str, candidates: list[str]) -> str:
     if len(candidates) == 1:
         return candidates[0]
     central = [node for node in candidates if graph.nodes[node].get("level") == "central"]
-    if len(central) == 1 and not any(token in ("ubnd", "hdnd", "du", "tu") for token in tokens(text)):
-        return central[0]
+    if not any(token in ("ubnd", "hdnd", "du", "tu") for token in tokens(text)):
+        if len(central) == 1:
+            return central[0]
+        # "66" among 66-NQ/TW, 66/NQ-CP, 66/2021/NĐ-CP: the catalogue holds them all, but only
+        # one is what documents of the store implement or cite.
+        followed = [node for node in central if graph.in_degree(node) > 0]
+        if len(followed) == 1:
+            return followed[0]
     raise AmbiguousName(text, sorted(_describe(graph, node) for node in candidates))
 
 

@@ -32,8 +32,14 @@ def _entry_triples(triples: Triples, entry: CatalogueEntry) -> None:
     doc_type = registry().doc_type_by_name(entry.doc_type)
     if doc_type:
         triples.iri(node, ELI + "type_document", type_iri(doc_type.code))
-    triples.typed(node, ELI + "date_document", entry.date.isoformat(), "date")
-    triples.typed(node, LIN + "year", entry.year, "gYear")
+    if entry.date is not None:
+        triples.typed(node, ELI + "date_document", entry.date.isoformat(), "date")
+    if entry.year is not None:
+        triples.typed(node, LIN + "year", entry.year, "gYear")
+    if entry.in_force is not None:
+        triples.typed(node, ELI + "first_date_entry_in_force", entry.in_force.isoformat(), "date")
+    for name in entry.names:
+        triples.text(node, SKOS + "altLabel", name)
     triples.iri(node, LIN + "level", level_iri(entry.level))
     issuer_triples(triples, node, entry.issuer)
     triples.text(node, ELI + "title", f"{entry.doc_type} {entry.symbol} {entry.subject}")

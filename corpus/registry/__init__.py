@@ -18,7 +18,7 @@ from pathlib import Path
 
 from corpus.text import fold_key
 
-__all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry", "official_symbol", "parse_symbol", "symbol_key", "alternation", "keyed_pattern"]
+__all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry", "official_symbol", "parse_symbol", "symbol_key", "alternation", "keyed_pattern", "starts_with", "law_in_force"]
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -52,17 +52,24 @@ class Province:
 class CatalogueEntry:
     symbol: str
     doc_type: str
-    date: date
+    date: date | None  # None: no public page checked gave it
     issuer: str
     level: str
     subject: str
     topics: tuple[str, ...]
     relations: tuple[tuple[str, str], ...]
     source: str
+    #: Colloquial names and short forms plans write for it ("Đề án 06", "Luật Ngân sách nhà nước").
+    names: tuple[str, ...] = ()
+    #: The day a law takes effect: a law named without its number is the version in force.
+    in_force: date | None = None
 
     @property
-    def year(self) -> int:
-        return self.date.year
+    def year(self) -> int | None:
+        if self.date is not None:
+            return self.date.year
+        written = re.search(r"/((?:19|20)\d{2})/", self.symbol)
+        return int(written.group(1)) if written else None
 
 
 @dataclass
@@ -81,6 +88,8 @@ class Registry:
     office_placeholders: set[str]
     catalogue: list[CatalogueEntry]
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
+    _catalogue_by_key: dict[str, CatalogueEntry] | None = field(default=None, repr=False)
+    _laws_by_name: dict[str, list[CatalogueEntry]] | None = field(default=None, repr=False)
 
     def doc_type_by_code(self, code: str) -> DocType | None:
         key = code.casefold()
@@ -112,8 +121,20 @@ class Registry:
         return found.code if found else code
 
     def catalogue_entry(self, symbol: str) -> CatalogueEntry | None:
-        key = symbol_key(symbol)
-        return next((entry for entry in self.catalogue if symbol_key(entry.symbol) == key), None)
+        if self._catalogue_by_key is None:
+            self._catalogue_by_key = {symbol_key(entry.symbol): entry for entry in self.catalogue}
+        return self._catalogue_by_key.get(symbol_key(symbol))
+
+    def law_versions(self, name: str) -> list[CatalogueEntry]:
+        """The catalogue's laws that `name` names ("Luật Ngân sách nhà nước"), oldest first."""
+        if self._laws_by_name is None:
+            laws: dict[str, list[CatalogueEntry]] = {}
+            for entry in self.catalogue:
+                if entry.doc_type == "Luật":
+                    for law_name in entry.names:
+                        laws.setdefault(fold_key(" ".join(law_name.split())), []).append(entry)
+            self._laws_by_name = {key: sorted(found, key=_taking_effect) for key, found in laws.items()}
+        return self._laws_by_name.get(fold_key(" ".join(name.split())), [])
 
     def province(self, name: str) -> Province | None:
         key = fold_key(name)
@@ -176,26 +197,59 @@ def _read_json(name: str) -> dict:
         return json.load(handle)
 
 
+def _taking_effect(entry: CatalogueEntry) -> tuple[int, int, int]:
+    """When a law takes effect: its date in force, else the day it was passed, else its year."""
+    known = entry.in_force or entry.date
+    return (known.year, known.month, known.day) if known else (entry.year or 0, 1, 1)
+
+
+def law_in_force(name: str, written_year: int | None, on: tuple[int, int, int] | None) -> CatalogueEntry | None:
+    """The version of a law named without its number that a plan means.
+
+    A year written with the name ("Luật Đất đai năm 2024") picks that version; otherwise
+    the last version in effect on the plan's date `on` (year, month, day); a plan of
+    unknown date means the newest.  None when the catalogue cannot tell.
+    """
+    versions = registry().law_versions(name)
+    if written_year is not None:
+        return next((entry for entry in versions if entry.year == written_year), None)
+    if on is None:
+        return versions[-1] if versions else None
+    in_effect = [entry for entry in versions if _taking_effect(entry) <= on]
+    return in_effect[-1] if in_effect else None
+
+
+def _optional_date(value: str | None) -> date | None:
+    value = (value or "").strip()
+    return date.fromisoformat(value) if value else None
+
+
+def _listed(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(";") if part.strip())
+
+
 def _read_catalogue() -> list[CatalogueEntry]:
     entries = []
     with open(DATA_DIR / "central-documents.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             relations = []
-            for part in (row.get("relations") or "").split(";"):
-                words = part.strip().split()
+            for part in _listed(row.get("relations")):
+                words = part.split()
                 if len(words) == 2:
                     relations.append((words[0], words[1]))
             entries.append(
                 CatalogueEntry(
                     symbol=row["symbol"].strip(),
                     doc_type=row["type"].strip(),
-                    date=date.fromisoformat(row["date"].strip()),
+                    date=_optional_date(row["date"]),
                     issuer=row["issuer"].strip(),
                     level=row["level"].strip(),
                     subject=row["subject_vi"].strip(),
-                    topics=tuple(topic.strip() for topic in row["topics_vi"].split(";") if topic.strip()),
+                    topics=_listed(row["topics_vi"]),
                     relations=tuple(relations),
                     source=row["source"].strip(),
+                    names=_listed(row.get("names")),
+                    in_force=_optional_date(row.get("in_force")),
                 )
             )
     return entries
@@ -273,7 +327,7 @@ def registry() -> Registry:
         relation_cues=[(item["cue"], item["predicate"]) for item in cues["relation_cues"]],
         preamble_openers=[(item["cue"], item["predicate"]) for item in cues["preamble_openers"]],
         title_cues=list(cues["title_cues"]),
-        aliases=[(name, item["symbol"]) for item in _read_json("aliases.json")["aliases"] for name in item["names"]],
+        aliases=[],
         provinces=[
             Province(item["name"], item.get("city", False), item.get("current", False), item.get("merged_into"), tuple(item.get("aliases", ())))
             for item in _read_json("provinces.json")["provinces"]
@@ -284,6 +338,9 @@ def registry() -> Registry:
         office_placeholders={fold_key(value) for value in offices["placeholders"]},
         catalogue=_read_catalogue(),
     )
+    # A law's name stands for whichever version is in force (see `law_versions`); every
+    # other name in the catalogue stands for one document.
+    reg.aliases.extend((name, entry.symbol) for entry in reg.catalogue if entry.doc_type != "Luật" for name in entry.names)
     reg.aliases.extend(_generated_aliases(reg))
     reg.patterns = _compile_patterns(reg)
     return reg
