@@ -18,7 +18,7 @@ from pathlib import Path
 from corpus.records import PlanRecord
 from corpus.registry import registry
 
-__all__ = ["CitedDocument", "cited_documents", "source_address"]
+__all__ = ["CitedDocument", "cited_documents", "source_address", "search_catalogue"]
 
 #: The first line of a saved copy often keeps where it came from (a web address, or
 #: "github:owner/repository:path" for a file of a public repository).
@@ -95,3 +95,19 @@ def cited_documents(records: list[PlanRecord], sources: dict[str, str] | None = 
             if reference.subject:
                 entry.subjects[reference.subject] += 1
     return sorted(found.values(), key=lambda item: (-len(item.citing), item.symbol))
+
+
+def search_catalogue(query: str | None = None) -> list:
+    """Catalogue documents whose symbol, type, issuer, title or names hold every word of `query`
+    (diacritics and case optional: "ngan sach" finds Luật Ngân sách nhà nước); all without one."""
+    from corpus.text import ascii_key
+
+    entries = registry().catalogue
+    if not query or not query.strip():
+        return list(entries)
+    words = ascii_key(query).split()
+
+    def searchable(entry) -> str:
+        return ascii_key(" ".join([entry.symbol, entry.doc_type, entry.issuer, entry.subject, *entry.names]))
+
+    return [entry for entry in entries if all(word in searchable(entry) for word in words)]

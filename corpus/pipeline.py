@@ -460,6 +460,7 @@ class NamedReferenceFinder:
                 continue
             position = bisect.bisect_left(starts, end)
             if position < len(starts) and _NUMBER_OF_THE_NAME.fullmatch(folded, end, starts[position]):
+                taken.add(start, end)  # nor is a piece of it ("Luật Bầu cử đại biểu Quốc hội") a citation of its own
                 continue
             span = _span(doc, start, end, "NAMED")
             if span is None:

@@ -104,6 +104,61 @@ def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> No
         sys.exit(1)
 
 
+@main.command()
+@click.argument("query", required=False)
+@click.option("--suggest", "suggest_from", multiple=True, type=click.Path(exists=True),
+              help="Instead: list the central documents these plans cite that the catalogue lacks, with what they write about them.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: str) -> None:
+    """List or search the catalogue of central documents, each with the page its facts come from.
+
+    \b
+    lineage catalogue                      every document
+    lineage catalogue "ngan sach"          diacritics and case optional
+    lineage catalogue --suggest corpus/    what your plans cite that it lacks
+    """
+    if suggest_from:
+        _suggest_catalogue_entries(suggest_from, output_format)
+        return
+    from corpus.cited import search_catalogue
+    from corpus.registry import registry
+
+    entries = search_catalogue(query)
+    if not entries:
+        raise click.ClickException(f"no catalogue document matches '{query}'")
+    data = [
+        {"symbol": entry.symbol, "type": entry.doc_type, "date": entry.date.isoformat() if entry.date else None, "issuer": entry.issuer,
+         "level": entry.level, "title": entry.subject or None, "relations": [f"{predicate} {target}" for predicate, target in entry.relations],
+         "names": list(entry.names), "in_force": entry.in_force.isoformat() if entry.in_force else None, "source": entry.source}
+        for entry in entries
+    ]
+    rows = [[item["symbol"], item["type"], item["date"], item["issuer"], item["title"], "; ".join(item["relations"]), item["source"]] for item in data]
+    _emit(output_format, data, ["symbol", "type", "date", "issuer", "title", "lineage", "source"], rows, max_width=48)
+    if output_format == "table":
+        click.echo(f"{len(entries)} of {len(registry().catalogue)} catalogue documents", err=True)
+
+
+def _suggest_catalogue_entries(paths: tuple[str, ...], output_format: str) -> None:
+    from corpus.cited import cited_documents, source_address
+    from corpus.extract import extract_text
+
+    records, sources = [], {}
+    for path in _documents_or_fail(paths):
+        try:
+            record = extract_text(read_text(path))
+        except DocumentError as error:
+            click.echo(f"error: {error}", err=True)
+            continue
+        records.append(record)
+        sources[record.source] = source_address(path)
+    found = [item.to_dict() for item in cited_documents(records, sources)]
+    rows = [[item["symbol"], item["type"], item["citing"], item["date"] or ("disputed" if item["dates"] else None), item["issuer"], item["subject"], " ; ".join(item["sources"])]
+            for item in found]
+    _emit(output_format, found, ["symbol", "type", "citing", "date written", "issuer written", "subject written", "where"], rows, max_width=40)
+    if output_format == "table":
+        click.echo(f"{len(found)} cited central document(s) the catalogue lacks; check each fact on a public page before adding it to corpus/registry/central-documents.csv", err=True)
+
+
 # --- the knowledge graph ---------------------------------------------------------------
 
 def store_options(function):
@@ -386,13 +441,14 @@ def trace(policy, store_spec, update_url, province, commune, implicit, min_confi
     result = _run_query(run_trace, graph, policy, province=province, commune=commune, explicit_only=not implicit, min_confidence=min_confidence)
     rows = [
         [item.get("level", "task") if item["kind"] != "task" else "task", item["label"], item.get("commune") or item.get("province") or "",
-         " > ".join(item["path"]), "; ".join(sorted({via["to"] for via in item["via"]})), "yes" if item["implicit"] else ""]
+         " > ".join(item["path"]), "; ".join(sorted({via["to"] for via in item["via"]})), "yes" if item["implicit"] else "",
+         "yes" if item["through_catalogue"] else ""]
         for item in result["items"]
     ]
     if output_format == "table":
         head = result["policy"]
         click.echo(f"{head['label']} ({head.get('date', 'undated')}): {len(result['items'])} implementing documents and tasks")
-    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred"], rows, max_width=40)
+    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred", "via catalogue"], rows, max_width=40)
 
 
 @main.command()

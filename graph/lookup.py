@@ -107,7 +107,21 @@ def _one(graph: nx.MultiDiGraph, text: str, candidates: list[str]) -> str:
         followed = [node for node in central if graph.in_degree(node) > 0]
         if len(followed) == 1:
             return followed[0]
+        # One plan's "57-NQ/TW ngày 22/12/2025" (a slip of the year) is a document of its own;
+        # the 57-NQ/TW a reader means is the catalogue's.
+        catalogued = [node for node in central if _is_the_catalogue_document(graph.nodes[node])]
+        if len(catalogued) == 1:
+            return catalogued[0]
     raise AmbiguousName(text, sorted(_describe(graph, node) for node in candidates))
+
+
+def _is_the_catalogue_document(attributes: dict) -> bool:
+    entry = registry().catalogue_entry(attributes["symbol"]) if attributes.get("symbol") else None
+    if entry is None:
+        return False
+    if entry.date is not None:
+        return attributes.get("date") == entry.date.isoformat()
+    return str(attributes.get("year")) == str(entry.year)
 
 
 def _describe(graph: nx.MultiDiGraph, node: str) -> str:

@@ -228,7 +228,7 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
     attributes_of = _node_attributes(graph)
     _, out = lineage_edges(graph)
     allowed = _lineage_filter(explicit_only, min_confidence)
-    paths, inferred = {node: [attributes_of[node]["label"]]}, {node: False}
+    paths, inferred, catalogued = {node: [attributes_of[node]["label"]]}, {node: False}, {node: False}
     tasks_of: dict[str, list[str]] = defaultdict(list)
     plans: list[dict] = []
     ranked = []
@@ -239,6 +239,8 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
         # a national trace 7-37 ms (alternating runs). `_reach` puts a node after its parent.
         path = paths[reached] = paths[parent] + [attributes["label"]]
         implicit = inferred[reached] = inferred[parent] or edge.get("method") in IMPLICIT_METHODS
+        # 03/NQ-CP implements 57-NQ/TW because the catalogue says so, not a plan of the store.
+        through_catalogue = catalogued[reached] = catalogued[parent] or edge.get("method") == "catalogue"
         if kind == "task" and attributes.get("plan"):
             tasks_of[attributes["plan"]].append(attributes["label"])
         if reached not in shown:
@@ -246,6 +248,7 @@ def trace(graph: nx.MultiDiGraph, policy: str, province: str | None = None, comm
         item = _card(reached, attributes)
         item["path"] = path
         item["implicit"] = implicit
+        item["through_catalogue"] = through_catalogue
         item["via"] = [_edge_summary(attributes["label"], attributes_of[target].get("label"), data)
                        for target, data in out.get(reached, ()) if target in members and (allowed is None or allowed(data))]
         if kind == "plan":
