@@ -424,18 +424,13 @@ class NamedReferenceFinder:
                     name_end = following.end_char if following is not None else end
                 if taken.overlaps(start, end) or end - start > self.max_name_chars:
                     continue
-                span = _span(doc, start, end, "NAMED")
+                name = " ".join(text[start:name_end].split())
+                type_match = _short_name_head().match(name)
+                span = _named_span(doc, start, end, name, level=_named_level(level_rule, match), issuer=_named_issuer(issuer_rule, match, name),
+                                   doc_type=registry().doc_type_by_name(type_match.group()).name if type_match else None, full_end=end)
                 if span is None:
                     continue
-                span._.name = " ".join(text[start:name_end].split())
-                span._.kind = "named"
-                span._.level = _named_level(level_rule, match)
-                span._.citation_start = start
-                span._.full_end = end
                 span._.cue = cue
-                span._.issuer = _named_issuer(issuer_rule, match, span._.name)
-                type_match = _short_name_head().match(span._.name)
-                span._.doc_type = registry().doc_type_by_name(type_match.group()).name if type_match else None
                 programme = _government_programme(match.groupdict().get("issuer"), following)
                 if programme is not None:
                     span._.symbol = programme.symbol
@@ -462,20 +457,28 @@ class NamedReferenceFinder:
             if position < len(starts) and _NUMBER_OF_THE_NAME.fullmatch(folded, end, starts[position]):
                 taken.add(start, end)  # nor is a piece of it ("Luật Bầu cử đại biểu Quốc hội") a citation of its own
                 continue
-            span = _span(doc, start, end, "NAMED")
+            span = _named_span(doc, start, end, " ".join(text[start:end].split()), level="central", issuer="Quốc hội", doc_type="Luật", full_end=match.end())
             if span is None:
                 continue
-            span._.name = " ".join(text[start:end].split())
-            span._.kind = "named"
-            span._.doc_type = "Luật"
-            span._.level = "central"
-            span._.issuer = "Quốc hội"
-            span._.citation_start = start
-            span._.full_end = match.end()
             span._.year = int(match.group("year")) if match.group("year") else None
             taken.add(start, match.end())
             found.append(span)
         return found
+
+
+def _named_span(doc: Doc, start: int, end: int, name: str, *, level: str | None, issuer: str | None, doc_type: str | None, full_end: int) -> Span | None:
+    """A document cited by its name, with what its name and the rule that found it say of it."""
+    span = _span(doc, start, end, "NAMED")
+    if span is None:
+        return None
+    span._.name = name
+    span._.kind = "named"
+    span._.level = level
+    span._.issuer = issuer
+    span._.doc_type = doc_type
+    span._.citation_start = start
+    span._.full_end = full_end
+    return span
 
 
 _NUMBER_OF_THE_NAME = re.compile(r"[ \t\n,]{0,3}(?:\(?\s*(?:luật\s+)?số|:)?[ \t\n:]{0,3}")
