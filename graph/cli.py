@@ -17,6 +17,25 @@ from graph.render import format_table, render_plan_summary
 from ontology.store import StoreError, open_store
 
 
+#: Rows a table shows unless --limit or --all says otherwise: with its summary, one screen.
+TABLE_ROWS = 20
+
+
+def _listing_options(function):
+    """--limit and --all, shared by every command that lists rows."""
+    function = click.option("--all", "show_all", is_flag=True, help="Every row in the table.")(function)
+    return click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+                        help=f"At most N rows in a table or CSV (a table shows {TABLE_ROWS} unless --all; JSON is always complete).")(function)
+
+
+def _row_limit(output_format: str, limit: int | None, show_all: bool) -> int | None:
+    if show_all or output_format == "json":
+        return None
+    if limit is not None:
+        return limit
+    return TABLE_ROWS if output_format == "table" else None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lineage")
 def main() -> None:
@@ -109,7 +128,8 @@ def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> No
 @click.option("--suggest", "suggest_from", multiple=True, type=click.Path(exists=True),
               help="Instead: list the central documents these plans cite that the catalogue lacks, with what they write about them.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: str) -> None:
+@_listing_options
+def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: str, limit: int | None, show_all: bool) -> None:
     """List or search the catalogue of central documents, each with the page its facts come from.
 
     \b
@@ -118,7 +138,7 @@ def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: s
     lineage catalogue --suggest corpus/    what your plans cite that it lacks
     """
     if suggest_from:
-        _suggest_catalogue_entries(suggest_from, output_format)
+        _suggest_catalogue_entries(suggest_from, output_format, _row_limit(output_format, limit, show_all))
         return
     from corpus.cited import search_catalogue
     from corpus.registry import registry
@@ -133,12 +153,12 @@ def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: s
         for entry in entries
     ]
     rows = [[item["symbol"], item["type"], item["date"], item["issuer"], item["title"], "; ".join(item["relations"]), item["source"]] for item in data]
-    _emit(output_format, data, ["symbol", "type", "date", "issuer", "title", "lineage", "source"], rows, max_width=48)
+    _emit(output_format, data, ["symbol", "type", "date", "issuer", "title", "lineage", "source"], rows, max_width=48, limit=_row_limit(output_format, limit, show_all))
     if output_format == "table":
         click.echo(f"{len(entries)} of {len(registry().catalogue)} catalogue documents", err=True)
 
 
-def _suggest_catalogue_entries(paths: tuple[str, ...], output_format: str) -> None:
+def _suggest_catalogue_entries(paths: tuple[str, ...], output_format: str, limit: int | None) -> None:
     from corpus.cited import cited_documents, source_address
     from corpus.extract import extract_text
 
@@ -154,7 +174,7 @@ def _suggest_catalogue_entries(paths: tuple[str, ...], output_format: str) -> No
     found = [item.to_dict() for item in cited_documents(records, sources)]
     rows = [[item["symbol"], item["type"], item["citing"], item["date"] or ("disputed" if item["dates"] else None), item["issuer"], item["subject"], " ; ".join(item["sources"])]
             for item in found]
-    _emit(output_format, found, ["symbol", "type", "citing", "date written", "issuer written", "subject written", "where"], rows, max_width=40)
+    _emit(output_format, found, ["symbol", "type", "citing", "date written", "issuer written", "subject written", "where"], rows, max_width=40, limit=limit)
     if output_format == "table":
         click.echo(f"{len(found)} cited central document(s) the catalogue lacks; check each fact on a public page before adding it to corpus/registry/central-documents.csv", err=True)
 
@@ -211,7 +231,7 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from graph.cache import save_ingested_projection
+    from graph.cache import record_store_files, save_ingested_projection
     from graph.projection import PROJECTED_PREDICATES
     from ontology.ingest import GraphWriter, load_vocabulary
 
@@ -247,6 +267,7 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
             triples = store.triple_count()
         except StoreError as error:
             raise click.ClickException(str(error)) from None
+    record_store_files(store)
     click.echo(
         f"{counts['changed'] + counts['unchanged']} document(s) ingested ({counts['changed']} new or changed, {counts['unchanged']} unchanged), "
         f"{counts['failed']} failed; {triples} triples in {store.location}"
@@ -361,11 +382,11 @@ def sparql(query: str, store_spec: str | None, update_url: str | None, output_fo
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats(store_spec: str | None, update_url: str | None, output_format: str) -> None:
     """What the graph holds: documents by level and type, relations by type and method, tasks, indicators, offices."""
-    from graph.stats import store_stats
+    from graph.cache import load_summary
 
     with _open(store_spec, update_url, read_only=True) as store:
         try:
-            numbers = store_stats(store)
+            numbers = load_summary(store)
         except StoreError as error:
             raise click.ClickException(str(error)) from None
     if output_format == "json":
@@ -383,12 +404,13 @@ def stats(store_spec: str | None, update_url: str | None, output_format: str) ->
 
 # --- lineage queries ------------------------------------------------------------------
 
-def _projection(store_spec: str | None, update_url: str | None):
+def _projection(store_spec: str | None, update_url: str | None, *layers: str):
+    """The projection's `layers` (see graph.cache.LAYERS; all if none are named)."""
     from graph.cache import load_projection
 
     with _open(store_spec, update_url, read_only=True) as store:
         try:
-            return load_projection(store)
+            return load_projection(store, layers)
         except StoreError as error:
             raise click.ClickException(str(error)) from None
 
@@ -398,21 +420,44 @@ def _format_option(function):
                         help="A table for people, or JSON / CSV for programs.")(function)
 
 
-def _emit(output_format: str, data, headers: list[str], rows: list[list], max_width: int = 60) -> None:
-    """Print `data` as JSON, or `rows` under `headers` as a table or CSV."""
+def _emit(output_format: str, data, headers: list[str], rows: list[list], max_width: int = 60, limit: int | None = None, total: int | None = None) -> None:
+    """Print `data` as JSON, or the first `limit` of `rows` (all if None) under `headers` as a
+    table or CSV; `total`: how many rows there are, when `rows` holds only the first ones."""
     import csv
     import io
 
+    shown = rows if limit is None else rows[:limit]
     if output_format == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     elif output_format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows(shown)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        click.echo(format_table(headers, [["" if cell is None else str(cell) for cell in row] for row in rows], max_width=max_width))
+        click.echo(format_table(headers, [["" if cell is None else str(cell) for cell in row] for row in shown], max_width=max_width))
+        if len(shown) < (total or len(rows)):
+            click.echo(f"… {(total or len(rows)) - len(shown):,} more: --all, or --format csv/json")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return " · ".join(f"{name} {count:,}" for name, count in counts.items())
+
+
+def _cascade_summary(items: list[dict]) -> list[str]:
+    """What a reader needs before the rows: how many at each level, and where."""
+    from collections import Counter
+
+    levels = Counter("task" if item["kind"] == "task" else item.get("level") or "unknown" for item in items)
+    order = {"central": 0, "province": 1, "district": 2, "commune": 3, "task": 4}
+    lines = ["  by level: " + _counted(dict(sorted(levels.items(), key=lambda pair: order.get(pair[0], 9))))]
+    provinces = Counter(item["province"] for item in items if item.get("province") and item.get("level") != "central")
+    communes = {(item.get("province"), item["commune"]) for item in items if item.get("commune")}
+    if provinces:
+        most = ", ".join(f"{name} {count:,}" for name, count in provinces.most_common(5))
+        lines.append(f"  in {len(provinces)} province(s), {len(communes):,} commune(s); most items: {most}")
+    return lines
 
 
 def _run_query(function, *args, **kwargs):
@@ -436,32 +481,37 @@ _implicit_option = click.option("--implicit/--explicit-only", "implicit", defaul
 @_implicit_option
 @click.option("--min-confidence", type=float, default=0.0, show_default=True)
 @_format_option
-def trace(policy, store_spec, update_url, province, commune, implicit, min_confidence, output_format):
+@_listing_options
+def trace(policy, store_spec, update_url, province, commune, implicit, min_confidence, output_format, limit, show_all):
     """Every document and ward task that implements POLICY, directly or through other documents.
 
     POLICY is forgiving: 57, "NQ 57", 57-nq/tw and "Nghị quyết 57" all find 57-NQ/TW.
     """
     from graph.queries import trace as run_trace
 
-    graph = _projection(store_spec, update_url)
+    graph = _projection(store_spec, update_url, "lineage")
     result = _run_query(run_trace, graph, policy, province=province, commune=commune, explicit_only=not implicit, min_confidence=min_confidence)
+    shown = _row_limit(output_format, limit, show_all)
     rows = [
         [item.get("level", "task") if item["kind"] != "task" else "task", item["label"], item.get("commune") or item.get("province") or "",
          " > ".join(item["path"]), "; ".join(sorted({via["to"] for via in item["via"]})), "yes" if item["implicit"] else "",
          "yes" if item["through_catalogue"] else ""]
-        for item in result["items"]
+        for item in result["items"][:shown]
     ]
     if output_format == "table":
         head = result["policy"]
-        click.echo(f"{head['label']} ({head.get('date', 'undated')}): {len(result['items'])} implementing documents and tasks")
-    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred", "via catalogue"], rows, max_width=40)
+        click.echo(f"{head['label']} ({head.get('date', 'undated')}): {len(result['items']):,} implementing documents and tasks")
+        for line in _cascade_summary(result["items"]):
+            click.echo(line)
+    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred", "via catalogue"], rows, max_width=40, total=len(result["items"]))
 
 
 @main.command()
 @click.argument("item")
 @store_options
 @_format_option
-def ancestry(item, store_spec, update_url, output_format):
+@_listing_options
+def ancestry(item, store_spec, update_url, output_format, limit, show_all):
     """Every chain from a task or plan up to the documents it implements.
 
     ITEM is a document ("86/KH-UBND"), or a task as "COMMUNE: SECTION" ("Tích Lương: 2.2.6 #1") or
@@ -469,24 +519,25 @@ def ancestry(item, store_spec, update_url, output_format):
     """
     from graph.queries import ancestry as run_ancestry
 
-    result = _run_query(run_ancestry, _projection(store_spec, update_url), item)
+    result = _run_query(run_ancestry, _projection(store_spec, update_url, "tasks"), item)
     head = result["item"]
     rows = [[position + 1, " > ".join(f"{step['label']}" for step in chain)] for position, chain in enumerate(result["chains"])]
     if output_format == "table":
         lead = ", ".join(head.get("lead", [])) or "no lead office"
         click.echo(f"{head['label']} ({lead}): {head.get('text', '')[:100]}")
-    _emit(output_format, result, ["chain", "steps"], rows)
+    _emit(output_format, result, ["chain", "steps"], rows, limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()
 @store_options
 @_implicit_option
 @_format_option
-def coverage(store_spec, update_url, implicit, output_format):
+@_listing_options
+def coverage(store_spec, update_url, implicit, output_format, limit, show_all):
     """Communes × central policies: how many tasks of each commune implement each policy (explicit+inferred)."""
     from graph.queries import coverage as run_coverage
 
-    result = _run_query(run_coverage, _projection(store_spec, update_url), explicit_only=not implicit)
+    result = _run_query(run_coverage, _projection(store_spec, update_url, "lineage"), explicit_only=not implicit)
     headers = ["commune"] + result["policies"]
     rows = []
     for name in result["communes"]:
@@ -495,7 +546,10 @@ def coverage(store_spec, update_url, implicit, output_format):
             cell = result["cells"][name][policy]
             row.append(f"{cell['explicit']}+{cell['implicit']}" if cell["implicit"] else (str(cell["explicit"]) if cell["explicit"] else "·"))
         rows.append(row)
-    _emit(output_format, result, headers, rows)
+    if output_format == "table":
+        implementing = {policy: sum(1 for name in result["communes"] if any(result["cells"][name][policy].values())) for policy in result["policies"]}
+        click.echo(f"{len(result['communes']):,} communes × {len(result['policies'])} central policies; communes with a task implementing each: {_counted(implementing)}")
+    _emit(output_format, result, headers, rows, limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()
@@ -503,13 +557,17 @@ def coverage(store_spec, update_url, implicit, output_format):
 @store_options
 @_implicit_option
 @_format_option
-def gaps(policy, store_spec, update_url, implicit, output_format):
+@_listing_options
+def gaps(policy, store_spec, update_url, implicit, output_format, limit, show_all):
     """Communes that do not implement POLICY although other communes of their province do."""
     from graph.queries import gaps as run_gaps
 
-    result = _run_query(run_gaps, _projection(store_spec, update_url), policy, explicit_only=not implicit)
+    result = _run_query(run_gaps, _projection(store_spec, update_url, "lineage"), policy, explicit_only=not implicit)
     rows = [[row["province"], row["commune"], ", ".join(row["peers_implementing"])] for row in result["gaps"]]
-    _emit(output_format, result, ["province", "commune", "peers that implement it"], rows)
+    if output_format == "table":
+        provinces = {row["province"] for row in result["gaps"]}
+        click.echo(f"{result['policy']['label']}: {len(result['gaps']):,} communes in {len(provinces)} province(s) have no plan or task implementing it although communes of their province do")
+    _emit(output_format, result, ["province", "commune", "peers that implement it"], rows, limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()
@@ -517,18 +575,22 @@ def gaps(policy, store_spec, update_url, implicit, output_format):
 @store_options
 @_implicit_option
 @_format_option
-def latency(policy, store_spec, update_url, implicit, output_format):
+@_listing_options
+def latency(policy, store_spec, update_url, implicit, output_format, limit, show_all):
     """Days from POLICY's date to each implementing document, per level and province; undated ones listed apart."""
     from graph.queries import latency as run_latency
 
-    result = _run_query(run_latency, _projection(store_spec, update_url), policy, explicit_only=not implicit)
+    result = _run_query(run_latency, _projection(store_spec, update_url, "lineage"), policy, explicit_only=not implicit)
     rows = [[row.get("level", ""), row["label"], row.get("commune") or row.get("province") or "", row["date"], row["days"]] for row in result["documents"]]
     rows += [[row.get("level", ""), row["label"], row.get("commune") or row.get("province") or "", row.get("month") or "undated", "undated"] for row in result["undated"]]
-    _emit(output_format, result, ["level", "document", "where", "date", "days"], rows)
+    if output_format == "table":
+        click.echo(f"{result['policy']['label']} ({result['policy'].get('date', 'undated')}): {len(result['documents']):,} dated and {len(result['undated']):,} undated implementing documents")
+    _emit(output_format, result, ["level", "document", "where", "date", "days"], rows, limit=_row_limit(output_format, limit, show_all))
     if output_format == "table" and result["groups"]:
         click.echo()
-        click.echo(format_table(["level", "province", "documents", "first", "median", "last"],
-                                [[group["level"], group["province"] or "", str(group["documents"]), str(group["first"]), str(group["median"]), str(group["last"])] for group in result["groups"]]))
+        _emit(output_format, result, ["level", "province", "documents", "first", "median", "last"],
+              [[group["level"], group["province"] or "", group["documents"], group["first"], group["median"], group["last"]] for group in result["groups"]],
+              limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()
@@ -536,12 +598,13 @@ def latency(policy, store_spec, update_url, implicit, output_format):
 @click.option("--policy", default=None, help="Only the tasks that implement this policy.")
 @click.option("--commune", default=None)
 @_format_option
-def offices(store_spec, update_url, policy, commune, output_format):
+@_listing_options
+def offices(store_spec, update_url, policy, commune, output_format, limit, show_all):
     """Lead and partner workload of each office, per commune."""
     from graph.queries import offices as run_offices
 
-    result = _run_query(run_offices, _projection(store_spec, update_url), policy=policy, commune=commune)
-    _emit(output_format, result, ["commune", "office", "lead", "partner"], [[row["commune"], row["office"], row["lead"], row["partner"]] for row in result])
+    result = _run_query(run_offices, _projection(store_spec, update_url, "lineage" if policy else "tasks"), policy=policy, commune=commune)
+    _emit(output_format, result, ["commune", "office", "lead", "partner"], [[row["commune"], row["office"], row["lead"], row["partner"]] for row in result], limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()
@@ -549,19 +612,20 @@ def offices(store_spec, update_url, policy, commune, output_format):
 @store_options
 @click.option("--shared", is_flag=True, help="Instead: indicators with the same name and target in several communes of a province.")
 @_format_option
-def indicators(query, store_spec, update_url, shared, output_format):
+@_listing_options
+def indicators(query, store_spec, update_url, shared, output_format, limit, show_all):
     """One indicator compared across communes (QUERY without diacritics is fine: "bao hiem y te")."""
     from graph.queries import indicators as run_indicators, shared_indicators
 
     if shared:
-        result = shared_indicators(_projection(store_spec, update_url))
+        result = shared_indicators(_projection(store_spec, update_url, "indicators"))
         rows = [[row["province"], row["indicator"], f"{row['comparator'] if row['comparator'] not in ('=', None) else ''}{row['target']:g}", row["unit"] or "", ", ".join(row["communes"])] for row in result]
-        _emit(output_format, result, ["province", "indicator", "target", "unit", "communes"], rows)
+        _emit(output_format, result, ["province", "indicator", "target", "unit", "communes"], rows, limit=_row_limit(output_format, limit, show_all))
         return
-    result = _run_query(run_indicators, _projection(store_spec, update_url), query)
+    result = _run_query(run_indicators, _projection(store_spec, update_url, "indicators"), query)
     comparators = {">=": "≥", "<=": "≤", "=": "", None: ""}
     rows = [[row["indicator"], row["commune"], row["province"], f"{comparators.get(row['comparator'], row['comparator'] or '')}{row['target'] if row['target'] is not None else '—'}", row["unit"] or "", row["name"]] for row in result]
-    _emit(output_format, result, ["indicator", "commune", "province", "target", "unit", "as written"], rows)
+    _emit(output_format, result, ["indicator", "commune", "province", "target", "unit", "as written"], rows, limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()
@@ -570,13 +634,14 @@ def indicators(query, store_spec, update_url, shared, output_format):
 @click.option("--commune", default=None)
 @click.option("--lead", default=None, help="Only tasks led by an office whose name contains this.")
 @_format_option
-def tasks(store_spec, update_url, policy, commune, lead, output_format):
+@_listing_options
+def tasks(store_spec, update_url, policy, commune, lead, output_format, limit, show_all):
     """Ward and commune tasks with their lead and partner offices."""
     from graph.queries import tasks as run_tasks
 
-    result = _run_query(run_tasks, _projection(store_spec, update_url), implements=policy, commune=commune, lead=lead)
+    result = _run_query(run_tasks, _projection(store_spec, update_url, "lineage" if policy else "tasks"), implements=policy, commune=commune, lead=lead)
     rows = [[item.get("commune", ""), item.get("section", ""), item.get("number", ""), ", ".join(item.get("lead", [])), item.get("text", "")] for item in result]
-    _emit(output_format, result, ["commune", "section", "#", "lead", "task"], rows)
+    _emit(output_format, result, ["commune", "section", "#", "lead", "task"], rows, limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()
@@ -584,7 +649,8 @@ def tasks(store_spec, update_url, policy, commune, lead, output_format):
 @click.argument("target")
 @store_options
 @_format_option
-def path(source, target, store_spec, update_url, output_format):
+@_listing_options
+def path(source, target, store_spec, update_url, output_format, limit, show_all):
     """The shortest chain between two documents or tasks."""
     from graph.queries import path as run_path
 
@@ -592,7 +658,7 @@ def path(source, target, store_spec, update_url, output_format):
     if not result:
         raise click.ClickException(f"no path between {source} and {target}")
     rows = [[step.get("edge", {}).get("relation", ""), step["label"], step.get("kind", "")] for step in result]
-    _emit(output_format, result, ["relation", "item", "kind"], rows)
+    _emit(output_format, result, ["relation", "item", "kind"], rows, limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command(name="map")
@@ -608,7 +674,7 @@ def map_command(policy, store_spec, update_url, commune, province, depth, implic
     from corpus.resolve import slug
     from graph.maps import build_map, write_map
 
-    graph = _projection(store_spec, update_url)
+    graph = _projection(store_spec, update_url, *(("lineage",) if policy else ()))
     data = _run_query(build_map, graph, policy, province=province, commune=commune, depth=depth, implicit=implicit)
     path = write_map(data, output or f"lineage-map-{slug(policy) if policy else 'all'}.html")
     click.echo(f"{len(data['nodes'])} nodes, {len(data['edges'])} edges: {path.resolve()}")
@@ -622,7 +688,8 @@ def map_command(policy, store_spec, update_url, commune, province, depth, implic
 @click.option("--save", is_flag=True, help="Store the links (lin:reusesTextOf, with both spans as evidence) in the graph, replacing earlier ones.")
 @store_options
 @_format_option
-def reuse(paths, commune, min_words, include_boilerplate, save, store_spec, update_url, output_format):
+@_listing_options
+def reuse(paths, commune, min_words, include_boilerplate, save, store_spec, update_url, output_format, limit, show_all):
     """Passages that plans share with each other (copied from the province, or from a common template)."""
     from corpus.extract import extract_text
     from corpus.reuse import find_reuse, reuse_document
@@ -647,7 +714,7 @@ def reuse(paths, commune, min_words, include_boilerplate, save, store_spec, upda
         for link in links
     ]
     rows = [[item["first"], item["second"], item["orientation"], item["words"], len(item["spans"]), next((span["first"][2][:70] for span in item["spans"] if not span["boilerplate"]), "")] for item in data]
-    _emit(output_format, data, ["document", "shares text with", "orientation", "words", "passages", "first passage"], rows)
+    _emit(output_format, data, ["document", "shares text with", "orientation", "words", "passages", "first passage"], rows, limit=_row_limit(output_format, limit, show_all))
     if save:
         from ontology.reuse import save_reuse
 

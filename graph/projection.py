@@ -65,11 +65,12 @@ _EVIDENCE = {
     "relation": LIN + "relation", "citing": CITO + "hasCitingEntity", "cited": CITO + "hasCitedEntity", "method": LIN + "method",
     "confidence": LIN + "confidence", "selector": OA + "hasSelector", "quote": OA + "exact", "source": DCTERMS + "source",
 }
+_DOCUMENT_TYPE = ELI + "type_document"
 _PARTNER = LIN + "partnerAgency"
 _INDICATOR = LIN + "indicator"
 
 #: Every predicate the projection reads.
-PROJECTED_PREDICATES = frozenset({_TYPE, _PARTNER, _INDICATOR, *_ATTRIBUTES.values(), *_EVIDENCE.values(), *LINEAGE_PREDICATES, *STRUCTURE_PREDICATES})
+PROJECTED_PREDICATES = frozenset({_TYPE, _DOCUMENT_TYPE, _PARTNER, _INDICATOR, *_ATTRIBUTES.values(), *_EVIDENCE.values(), *LINEAGE_PREDICATES, *STRUCTURE_PREDICATES})
 
 
 @contextmanager
@@ -118,6 +119,7 @@ def assemble(facts: Facts) -> nx.MultiDiGraph:
     going through its views for every look-up costs several times more at national scale."""
     nodes = _typed_nodes(facts.get(_TYPE, ()))
     _add_attributes(nodes, facts)
+    _add_document_types(nodes, facts)
     edges = _lineage_edges(facts)
     for predicate, relation in STRUCTURE_PREDICATES.items():
         edges.extend((subject, obj, relation, {"relation": relation}) for subject, obj in facts.get(predicate, ()))
@@ -163,6 +165,20 @@ def _add_attributes(nodes: dict[str, dict], facts: Facts) -> None:
                 value = float(value)  # the store writes decimals canonically ("10"), an extraction as written ("10.0")
             if name not in attributes or value < attributes[name]:
                 attributes[name] = value
+
+
+def _add_document_types(nodes: dict[str, dict], facts: Facts) -> None:
+    """A document's type by its name ("Kế hoạch"), from the type scheme's labels."""
+    names = {}
+    for concept, label in facts.get(SKOS + "prefLabel", ()):
+        if concept not in nodes and (concept not in names or label < names[concept]):
+            names[concept] = label
+    for node, concept in facts.get(_DOCUMENT_TYPE, ()):
+        attributes = nodes.get(node)
+        if attributes is not None:
+            name = names.get(concept, concept.rsplit("/", 1)[-1])
+            if "type" not in attributes or name < attributes["type"]:
+                attributes["type"] = name
 
 
 def _lineage_edges(facts: Facts) -> list[tuple[str, str, str, dict]]:

@@ -12,6 +12,7 @@ true``; Virtuoso does so by default).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -118,6 +119,10 @@ class Store:
                 f"GRAPH <{graph}> {{\n{ntriples}{_hash_line(graph, content_hash)}}}\n" for graph, ntriples, content_hash in documents
             )
             self.update(f"INSERT DATA {{\n{body}}}")
+
+    def files_fingerprint(self) -> str | None:
+        """A digest of the files that hold the store, if it is a local one (see OxigraphStore)."""
+        return None
 
     def graph_hashes(self) -> dict[str, str | None]:
         """Every document graph with its content hash."""
@@ -229,6 +234,23 @@ class OxigraphStore(Store):
             self._store.load(quads, format=self._pyoxigraph.RdfFormat.N_QUADS)
         else:
             self._store.bulk_load(quads, format=self._pyoxigraph.RdfFormat.N_QUADS, lenient=True)
+
+    def files_fingerprint(self) -> str | None:
+        """A digest of the store's files as they are now (names, sizes, modification times):
+        a write changes it, a read does not.  RocksDB's own diagnostic logs are left out."""
+        if self.location == "memory":
+            return None
+        digest = hashlib.sha256()
+        try:
+            with os.scandir(self.location) as entries:
+                for entry in sorted(entries, key=lambda entry: entry.name):
+                    if entry.name.startswith(("LOG", "LOCK")):
+                        continue
+                    status = entry.stat()
+                    digest.update(f"{entry.name} {status.st_size} {status.st_mtime_ns}\n".encode("utf-8"))
+        except OSError:
+            return None
+        return digest.hexdigest()
 
     def graph_hashes(self) -> dict[str, str | None]:
         """Graphs without a hash (a document cut short by an older version) count as present."""

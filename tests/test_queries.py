@@ -255,3 +255,41 @@ def test_editing_an_answer_changes_neither_the_graph_nor_the_next_answer():
     again = next(item for item in queries.trace(graph, "57-NQ/TW")["items"] if item["kind"] == "task")
     assert again["label"] == "Tích Lương 2.2.6 #1" and again["via"][0]["evidence"]["sentence"] == "…"
     assert graph.nodes[task["id"]]["label"] == "Tích Lương 2.2.6 #1" and graph.nodes[task["id"]]["lead"] == ["Phòng Văn hóa - Xã hội"]
+
+
+def test_the_lineage_layer_answers_as_the_whole_projection_does(store_dir, graph):
+    """Commands that read only the cached lineage layer give what the whole graph gives."""
+    with open_store(str(store_dir), read_only=True) as store:
+        lineage = load_projection(store, ["lineage"])
+        with_tasks = load_projection(store, ["tasks"])
+    assert lineage.number_of_nodes() < with_tasks.number_of_nodes() < graph.number_of_nodes()
+    assert queries.trace(lineage, "57-NQ/TW") == queries.trace(graph, "57-NQ/TW")
+    assert queries.coverage(lineage) == queries.coverage(graph)
+    assert queries.latency(lineage, "57-NQ/TW") == queries.latency(graph, "57-NQ/TW")
+    assert queries.tasks(lineage, implements="57-NQ/TW") == queries.tasks(graph, implements="57-NQ/TW")
+    assert queries.tasks(with_tasks, commune="Tích Lương") == queries.tasks(graph, commune="Tích Lương")
+    assert {(u, v, k) for u, v, k in lineage.in_edges(keys=True)} == {(u, v, k) for u, v, k in lineage.edges(keys=True)}
+
+
+def test_a_store_changed_outside_an_ingest_is_never_answered_from_the_old_cache(tmp_path, plans_dir):
+    store_dir = tmp_path / "store"
+    assert CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", str(store_dir)]).exit_code == 0
+    assert "Tích Lương" in run(store_dir, "trace", "57-NQ/TW", "--all").output
+    with open_store(str(store_dir), read_only=True) as store:
+        (plan,) = [graph for graph in store.graphs() if "tich-luong" in graph]
+    dropped = CliRunner().invoke(main, ["sparql", f"DROP GRAPH <{plan}>", "--allow-update", "--store", str(store_dir)])
+    assert dropped.exit_code == 0, dropped.output
+    assert "Tích Lương" not in run(store_dir, "trace", "57-NQ/TW", "--all").output
+    assert json.loads(run(store_dir, "stats", "--format", "json").output)["plans"] == 4
+
+
+def test_a_long_table_shows_its_first_rows_and_says_how_to_see_the_rest(store_dir):
+    every = json.loads(run(store_dir, "trace", "57-NQ/TW", "--format", "json").output)["items"]
+    assert len(every) > 25
+    table = run(store_dir, "trace", "57-NQ/TW").output
+    assert "by level: central" in table and "province" in table
+    assert f"… {len(every) - 20} more: --all, or --format csv/json" in table
+    assert len(run(store_dir, "trace", "57-NQ/TW", "--limit", "5").output.splitlines()) < len(table.splitlines())
+    assert "more: --all" not in run(store_dir, "trace", "57-NQ/TW", "--all").output
+    csv_rows = run(store_dir, "trace", "57-NQ/TW", "--format", "csv").output.strip().splitlines()
+    assert len(csv_rows) == len(every) + 1
