@@ -469,6 +469,18 @@ def _run_query(function, *args, **kwargs):
         raise click.ClickException(str(error)) from None
 
 
+def _in_lineage_layer(store_spec: str | None, update_url: str | None, function, *args):
+    """`function`'s answer on the lineage layer alone, or None if an item it names is not there."""
+    from graph.lookup import LookupError_, NotFound
+
+    try:
+        return function(_projection(store_spec, update_url, "lineage"), *args)
+    except NotFound:
+        return None
+    except (LookupError_, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+
+
 _implicit_option = click.option("--implicit/--explicit-only", "implicit", default=True, show_default=True,
                                 help="Include inferred links (topic, description, text reuse), or explicit citations only.")
 
@@ -519,7 +531,10 @@ def ancestry(item, store_spec, update_url, output_format, limit, show_all):
     """
     from graph.queries import ancestry as run_ancestry
 
-    result = _run_query(run_ancestry, _projection(store_spec, update_url, "tasks"), item)
+    # A plan, or a task on a lineage edge, is in the lineage layer: the other tasks have no chain.
+    result = _in_lineage_layer(store_spec, update_url, run_ancestry, item)
+    if result is None:
+        result = _run_query(run_ancestry, _projection(store_spec, update_url, "tasks"), item)
     head = result["item"]
     rows = [[position + 1, " > ".join(f"{step['label']}" for step in chain)] for position, chain in enumerate(result["chains"])]
     if output_format == "table":
@@ -654,7 +669,12 @@ def path(source, target, store_spec, update_url, output_format, limit, show_all)
     """The shortest chain between two documents or tasks."""
     from graph.queries import path as run_path
 
-    result = _run_query(run_path, _projection(store_spec, update_url), source, target)
+    from graph.queries import lineage_path
+
+    # A chain of lineage edges lies in the lineage layer; any other path needs every layer.
+    result = _in_lineage_layer(store_spec, update_url, lineage_path, source, target)
+    if result is None:
+        result = _run_query(run_path, _projection(store_spec, update_url), source, target)
     if not result:
         raise click.ClickException(f"no path between {source} and {target}")
     rows = [[step.get("edge", {}).get("relation", ""), step["label"], step.get("kind", "")] for step in result]
