@@ -146,3 +146,13 @@ class PlanRecord:
         if document["date"] is None and document.get("month"):
             document["date"] = document["month"]
         return data
+
+
+def caption(head: str, unit: str | None, province: str | None, level: str | None = None) -> str:
+    """The name that tells a document or task apart from every other: "Kế hoạch 4/KH-UBND —
+    phường Tích Lương, Thái Nguyên" (every commune has a plan 4).  `head`: its type and
+    number ("Kế hoạch 4/KH-UBND") or what stands for them; `unit`: "phường Tích Lương"."""
+    if level == "central":
+        return head
+    place = ", ".join(part for part in (unit, province) if part)
+    return f"{head} — {place}" if place else head

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.records import PlanRecord
+from corpus.records import PlanRecord, caption
 from corpus.registry import registry
 from corpus.structure import Structure, parse_structure
 from corpus.text import Text, fold_key
@@ -218,7 +218,9 @@ def _span(document: ReuseDocument, passage: Passage, start_word: int, end_word: 
 def reuse_document(record: PlanRecord, text: Text, min_words: int = 12) -> ReuseDocument:
     """A document prepared for comparison, from its extraction record and text."""
     document = record.document
-    label = document.symbol or (f"{document.type or 'Kế hoạch'} {document.commune}" if document.commune else record.source)
+    unit = f"{document.commune_kind or 'xã'} {document.commune}" if document.commune else None
+    head = f"{document.type or 'Kế hoạch'} {document.symbol}" if document.symbol else f"{document.type or 'Kế hoạch'} ({document.date or document.month or 'undated'})"
+    label = caption(head, unit, document.province, document.level) if (document.symbol or unit) else record.source
     return ReuseDocument(
         key=document.id, label=label, source=record.source, text=text, passages=document_passages(text, parse_structure(text), min_words),
         level=document.level, province=document.province, commune=document.commune, date=document.date or document.month,

@@ -33,7 +33,7 @@ from ontology.terms import LIN
 __all__ = ["store_version", "load_projection", "load_summary", "cache_path", "save_ingested_projection", "record_store_files", "LAYERS"]
 
 #: Bump when the projection's shape changes, so older caches are rebuilt.
-_FORMAT = 8
+_FORMAT = 9
 _MAGIC = b"lineage-projection\n"
 _NO_FINGERPRINT = b"-" * 64
 

@@ -505,7 +505,7 @@ def trace(policy, store_spec, update_url, province, commune, implicit, min_confi
     result = _run_query(run_trace, graph, policy, province=province, commune=commune, explicit_only=not implicit, min_confidence=min_confidence)
     shown = _row_limit(output_format, limit, show_all)
     rows = [
-        [item.get("level", "task") if item["kind"] != "task" else "task", item["label"], item.get("commune") or item.get("province") or "",
+        [item.get("level", "task") if item["kind"] != "task" else "task", item.get("caption") or item["label"],
          " > ".join(item["path"]), "; ".join(sorted({via["to"] for via in item["via"]})), "yes" if item["implicit"] else "",
          "yes" if item["through_catalogue"] else ""]
         for item in result["items"][:shown]
@@ -515,7 +515,7 @@ def trace(policy, store_spec, update_url, province, commune, implicit, min_confi
         click.echo(f"{head['label']} ({head.get('date', 'undated')}): {len(result['items']):,} implementing documents and tasks")
         for line in _cascade_summary(result["items"]):
             click.echo(line)
-    _emit(output_format, result, ["level", "item", "where", "path", "implements", "inferred", "via catalogue"], rows, max_width=40, total=len(result["items"]))
+    _emit(output_format, result, ["level", "item", "path", "implements", "inferred", "via catalogue"], rows, max_width=56, total=len(result["items"]))
 
 
 @main.command()
@@ -596,11 +596,11 @@ def latency(policy, store_spec, update_url, implicit, output_format, limit, show
     from graph.queries import latency as run_latency
 
     result = _run_query(run_latency, _projection(store_spec, update_url, "lineage"), policy, explicit_only=not implicit)
-    rows = [[row.get("level", ""), row["label"], row.get("commune") or row.get("province") or "", row["date"], row["days"]] for row in result["documents"]]
-    rows += [[row.get("level", ""), row["label"], row.get("commune") or row.get("province") or "", row.get("month") or "undated", "undated"] for row in result["undated"]]
+    rows = [[row.get("level", ""), row.get("caption") or row["label"], row["date"], row["days"]] for row in result["documents"]]
+    rows += [[row.get("level", ""), row.get("caption") or row["label"], row.get("month") or "undated", "undated"] for row in result["undated"]]
     if output_format == "table":
         click.echo(f"{result['policy']['label']} ({result['policy'].get('date', 'undated')}): {len(result['documents']):,} dated and {len(result['undated']):,} undated implementing documents")
-    _emit(output_format, result, ["level", "document", "where", "date", "days"], rows, limit=_row_limit(output_format, limit, show_all))
+    _emit(output_format, result, ["level", "document", "date", "days"], rows, limit=_row_limit(output_format, limit, show_all))
     if output_format == "table" and result["groups"]:
         click.echo()
         _emit(output_format, result, ["level", "province", "documents", "first", "median", "last"],
@@ -619,7 +619,7 @@ def offices(store_spec, update_url, policy, commune, output_format, limit, show_
     from graph.queries import offices as run_offices
 
     result = _run_query(run_offices, _projection(store_spec, update_url, "lineage" if policy else "tasks"), policy=policy, commune=commune)
-    _emit(output_format, result, ["commune", "office", "lead", "partner"], [[row["commune"], row["office"], row["lead"], row["partner"]] for row in result], limit=_row_limit(output_format, limit, show_all))
+    _emit(output_format, result, ["commune", "province", "office", "lead", "partner"], [[row["commune"], row["province"], row["office"], row["lead"], row["partner"]] for row in result], limit=_row_limit(output_format, limit, show_all))
 
 
 @main.command()

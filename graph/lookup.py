@@ -5,6 +5,7 @@ lists the candidates; it is never resolved by a guess."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -12,7 +13,7 @@ from corpus.registry import official_symbol, registry, symbol_key
 from corpus.text import ascii_key, fold_key
 from graph.indexes import kept_on_graph
 
-__all__ = ["LookupError_", "AmbiguousName", "NotFound", "find_document", "find_commune", "find_item", "tokens"]
+__all__ = ["LookupError_", "AmbiguousName", "NotFound", "Commune", "communes", "find_document", "find_commune", "find_item", "tokens"]
 
 
 class LookupError_(Exception):
@@ -130,28 +131,52 @@ def _describe(graph: nx.MultiDiGraph, node: str) -> str:
     return f"{attributes.get('label')} ({where}{', ' + attributes['date'] if attributes.get('date') else ''})".replace(" ()", "")
 
 
-def communes(graph: nx.MultiDiGraph) -> dict[str, str | None]:
-    """Every commune with a plan in the graph, and its province."""
-    found: dict[str, str | None] = {}
-    for _, attributes in graph.nodes(data=True):
-        if attributes.get("kind") == "plan" and attributes.get("commune"):
-            found.setdefault(attributes["commune"], attributes.get("province"))
-    return found
+class Commune(NamedTuple):
+    """A commune as the graph tells it apart: several provinces have a Tân Hưng."""
+
+    name: str
+    province: str | None
+
+    def holds(self, attributes: dict) -> bool:
+        """Whether a plan, task or indicator with these attributes is this commune's."""
+        return attributes.get("commune") == self.name and attributes.get("province") == self.province
 
 
-def find_commune(graph: nx.MultiDiGraph, text: str) -> str:
-    """A commune by name, with or without diacritics ("Tan Hung" finds Tân Hưng)."""
-    wanted = ascii_key(re.sub(r"^(?:phường|xã|đặc khu|phuong|xa)\s+", "", text.strip(), flags=re.IGNORECASE))
-    names = list(communes(graph))
-    exact = [name for name in names if ascii_key(name) == wanted]
+def communes(graph: nx.MultiDiGraph) -> dict[Commune, str]:
+    """Every commune with a plan in the graph, with the name a reader tells it by: its own,
+    or "name, province" where communes of several provinces have that name."""
+    return dict(kept_on_graph(graph, "communes", _commune_labels))
+
+
+def _commune_labels(graph: nx.MultiDiGraph) -> dict[Commune, str]:
+    found = {Commune(attributes["commune"], attributes.get("province"))
+             for _, attributes in graph.nodes(data=True) if attributes.get("kind") == "plan" and attributes.get("commune")}
+    provinces_of: dict[str, int] = {}
+    for commune in found:
+        provinces_of[commune.name] = provinces_of.get(commune.name, 0) + 1
+    return {commune: commune.name if provinces_of[commune.name] == 1 else f"{commune.name}, {commune.province or '?'}"
+            for commune in sorted(found, key=lambda commune: (commune.name, commune.province or ""))}
+
+
+def find_commune(graph: nx.MultiDiGraph, text: "str | Commune") -> Commune:
+    """A commune by name, with or without diacritics ("Tan Hung" finds Tân Hưng); where
+    several provinces have one of that name, "Tân Hưng, Tây Ninh" says which."""
+    if isinstance(text, Commune):
+        return text
+    name_text, _, province_text = text.replace("(", ",").rstrip(") ").partition(",")
+    wanted = ascii_key(re.sub(r"^(?:phường|xã|đặc khu|phuong|xa)\s+", "", name_text.strip(), flags=re.IGNORECASE))
+    province = ascii_key(re.sub(r"^(?:tỉnh|thành phố|tinh|thanh pho)\s+", "", province_text.strip(), flags=re.IGNORECASE))
+    known = communes(graph)
+    candidates = [commune for commune in known if not province or ascii_key(commune.province or "") == province]
+    exact = [commune for commune in candidates if ascii_key(commune.name) == wanted]
     if len(exact) == 1:
         return exact[0]
-    partial = [name for name in names if wanted in ascii_key(name)]
+    partial = [commune for commune in candidates if wanted in ascii_key(commune.name)]
     if len(partial) == 1:
         return partial[0]
     if not exact and not partial:
         raise NotFound(f"no commune named '{text}' has a plan in the graph")
-    raise AmbiguousName(text, sorted(exact or partial))
+    raise AmbiguousName(text, sorted(f"{commune.name}, {commune.province or '?'}" for commune in exact or partial))
 
 
 def find_item(graph: nx.MultiDiGraph, text: str) -> str:
@@ -164,11 +189,11 @@ def find_item(graph: nx.MultiDiGraph, text: str) -> str:
         commune = find_commune(graph, commune_text)
         tasks = [
             node for node, attributes in graph.nodes(data=True)
-            if attributes.get("kind") == "task" and attributes.get("commune") == commune
+            if attributes.get("kind") == "task" and commune.holds(attributes)
             and _task_matches(attributes, section, number)
         ]
         if not tasks:
-            raise NotFound(f"no task '{section}' in {commune}'s plans")
+            raise NotFound(f"no task '{section}' in {commune.name}'s plans")
         if len(tasks) == 1:
             return tasks[0]
         raise AmbiguousName(text, sorted(f"{graph.nodes[node]['label']}: {graph.nodes[node].get('text', '')[:60]}" for node in tasks))

@@ -56,7 +56,7 @@ def _row(attributes: dict) -> str:
 
 
 def _tooltip(attributes: dict) -> str:
-    lines = [attributes.get("label", "")]
+    lines = [attributes.get("caption") or attributes.get("label", "")]
     for key, name in (("symbol", "Số ký hiệu"), ("name", "Tên"), ("title", "Trích yếu"), ("date", "Ngày"), ("month", "Tháng"), ("issuer", "Cơ quan ban hành"),
                       ("commune", "Xã, phường"), ("province", "Tỉnh"), ("section", "Mục"), ("text", "Nội dung")):
         value = attributes.get(key)
@@ -151,7 +151,7 @@ def _select(graph: nx.MultiDiGraph, policy: str | None, province: str | None, co
         rows = {
             node: _row(attributes) for node, attributes in graph.nodes(data=True)
             if attributes.get("kind") in ("plan", "document", "task")
-            and (not commune or attributes.get("commune") in (None, commune) or attributes.get("level") != "commune")
+            and (not commune or attributes.get("commune") in (None, commune.name) or attributes.get("level") != "commune")
             and (not province or attributes.get("province") in (None, province))
         }
         degree = graph.degree
@@ -250,7 +250,7 @@ def _fold(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, folded: dic
 def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str | None = None, commune: str | None = None,
               depth: int | None = None, implicit: bool = True, aggregate_above: int = AGGREGATE_ABOVE) -> dict:
     """The map's data: nodes, edges, options and a title (see `map_html` and `write_map`)."""
-    from graph.lookup import find_commune
+    from graph.lookup import communes, find_commune
 
     if commune:
         commune = find_commune(graph, commune)
@@ -267,7 +267,7 @@ def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str |
         head = next(node for node in nodes if node["category"] == "policy")
         title = f"Phả hệ của {head['label']}"
     if commune:
-        title += f" · {commune}"
+        title += f" · {communes(graph).get(commune, commune.name)}"
     if province:
         title += f" · {province}"
     options = {

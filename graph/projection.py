@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 
+from corpus.records import caption
 from ontology.store import Store
 from ontology.terms import CITO, DCTERMS, ELI, LIN, OA, RDF, SKOS
 
@@ -222,8 +223,10 @@ def _place_everything(nodes: dict[str, dict], facts: Facts) -> None:
     def label_of(node: str) -> str:
         return nodes[node].get("label", "") if node in nodes else ""
 
+    unit_of: dict[str, str] = {}
     for node, unit in facts.get(LIN + "commune", ()):
         nodes[node]["commune"] = _unit_name(label_of(unit))
+        unit_of[node] = label_of(unit)
     for node, unit in facts.get(LIN + "province", ()):
         nodes[node]["province"] = label_of(unit)
     owner: dict[str, str] = {}
@@ -254,3 +257,21 @@ def _place_everything(nodes: dict[str, dict], facts: Facts) -> None:
         roles = offices.get(node)
         attributes["lead"] = sorted(roles["lead"]) if roles else []
         attributes["partners"] = sorted(roles["partners"]) if roles else []
+    for node, attributes in nodes.items():
+        if attributes["kind"] in ("plan", "document", "task"):
+            attributes["caption"] = _caption(attributes, unit_of.get(attributes.get("plan") if attributes["kind"] == "task" else node))
+
+
+def _caption(attributes: dict, unit: str | None) -> str:
+    if attributes["kind"] == "task":
+        number = f" #{attributes['number']}" if attributes.get("number") else ""
+        head = f"Nhiệm vụ {attributes.get('section', '')}{number}".strip()
+    elif attributes.get("symbol"):
+        head = f"{attributes.get('type', '')} {attributes['symbol']}".strip()
+    elif attributes["kind"] == "plan":  # unnumbered: its date tells it from the commune's others
+        head = f"{attributes.get('type') or 'Kế hoạch'} ({attributes.get('date') or attributes.get('month') or attributes.get('year') or 'undated'})"
+    else:
+        head = attributes.get("label", "")
+    if unit is None and attributes.get("commune") and attributes["kind"] == "document":
+        unit = attributes["commune"]
+    return caption(head, unit, attributes.get("province"), attributes.get("level"))

@@ -29,7 +29,7 @@ import networkx as nx
 from corpus.text import fold_key
 from graph.indexes import kept_on_graph
 from graph.projection import without_cyclic_gc
-from graph.lookup import communes, find_commune, find_document, find_item
+from graph.lookup import Commune, communes, find_commune, find_document, find_item
 
 __all__ = [
     "LINEAGE", "IMPLICIT_METHODS", "lineage_edges", "example_graph", "trace", "ancestry", "coverage", "gaps", "latency",
@@ -98,7 +98,7 @@ def _lineage_filter(explicit_only: bool, min_confidence: float):
     return lambda data: _edge_allowed(data, explicit_only, min_confidence)
 
 
-_SUMMARY_KEYS = frozenset({"kind", "label", "symbol", "name", "level", "date", "month", "commune", "province", "section", "number",
+_SUMMARY_KEYS = frozenset({"kind", "label", "caption", "symbol", "name", "level", "date", "month", "commune", "province", "section", "number",
                            "lead", "partners", "text", "plan_label"})
 
 
@@ -177,10 +177,10 @@ def _inferred(parents: dict[str, tuple[str, dict]], policy: str) -> dict[str, bo
     return inferred
 
 
-def _within(attributes: dict, province: str | None, commune: str | None) -> bool:
-    if commune and attributes.get("kind") in ("plan", "task") and attributes.get("commune") != commune:
+def _within(attributes: dict, province: str | None, commune: Commune | None) -> bool:
+    if commune and attributes.get("kind") in ("plan", "task") and not commune.holds(attributes):
         return False
-    if commune and attributes.get("level") == "commune" and attributes.get("kind") == "document" and attributes.get("commune") not in (None, commune):
+    if commune and attributes.get("level") == "commune" and attributes.get("kind") == "document" and attributes.get("commune") not in (None, commune.name):
         return False
     if province and attributes.get("province") not in (None, province) and attributes.get("level") != "central":
         return False
@@ -189,7 +189,7 @@ def _within(attributes: dict, province: str | None, commune: str | None) -> bool
     return True
 
 
-def _on_paths_of(graph: nx.MultiDiGraph, parents: dict, members: set[str], province: str | None, commune: str | None,
+def _on_paths_of(graph: nx.MultiDiGraph, parents: dict, members: set[str], province: str | None, commune: Commune | None,
                  explicit_only: bool, min_confidence: float) -> set[str]:
     """The filtered plans and tasks, and the documents on their way up to the policy."""
     kept = {node for node in parents if graph.nodes[node].get("kind") in ("plan", "task") and _within(graph.nodes[node], province, commune)}
@@ -306,7 +306,8 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
     >>> coverage(example_graph())["cells"]["Tích Lương"]["57-NQ/TW"]
     {'explicit': 1, 'implicit': 0}
     """
-    names = sorted(communes(graph))
+    labels = communes(graph)
+    names = sorted(labels.values())
     policies = _central_policies(graph)
     cells: dict[str, dict[str, dict[str, int]]] = {name: {} for name in names}
     for policy in policies:
@@ -317,17 +318,18 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
             cells[name][label] = {"explicit": 0, "implicit": 0}
         for node in parents:
             attributes = graph.nodes[node]
-            if attributes.get("kind") != "task" or attributes.get("commune") not in cells:
-                continue
-            cells[attributes["commune"]][label]["implicit" if inferred[node] else "explicit"] += 1
+            name = labels.get(Commune(attributes.get("commune"), attributes.get("province"))) if attributes.get("kind") == "task" else None
+            if name is not None:
+                cells[name][label]["implicit" if inferred[node] else "explicit"] += 1
     implemented = [label for label in (graph.nodes[policy]["label"] for policy in policies) if any(sum(cells[name][label].values()) for name in names)]
     cells = {name: {label: cells[name][label] for label in implemented} for name in names}
     return {"communes": names, "policies": implemented, "cells": cells}
 
 
-def _implementing_communes(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> set[str]:
+def _implementing_communes(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> set[Commune]:
     parents = _reach(graph, policy, explicit_only, 0.0)
-    return {graph.nodes[node]["commune"] for node in parents if graph.nodes[node].get("kind") in ("plan", "task") and graph.nodes[node].get("commune")}
+    return {Commune(graph.nodes[node]["commune"], graph.nodes[node].get("province"))
+            for node in parents if graph.nodes[node].get("kind") in ("plan", "task") and graph.nodes[node].get("commune")}
 
 
 def gaps(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> dict:
@@ -338,15 +340,15 @@ def gaps(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> di
     """
     node = find_document(graph, policy)
     implementing = _implementing_communes(graph, node, explicit_only)
-    by_province: dict[str | None, list[str]] = defaultdict(list)
-    for name, province in communes(graph).items():
-        by_province[province].append(name)
+    by_province: dict[str | None, list[Commune]] = defaultdict(list)
+    for commune in communes(graph):
+        by_province[commune.province].append(commune)
     found = []
-    for province, names in sorted(by_province.items(), key=lambda pair: pair[0] or ""):
-        peers = sorted(name for name in names if name in implementing)
+    for province, members in sorted(by_province.items(), key=lambda pair: pair[0] or ""):
+        peers = sorted(commune.name for commune in members if commune in implementing)
         if not peers:
             continue
-        found.extend({"commune": name, "province": province, "peers_implementing": peers} for name in sorted(names) if name not in implementing)
+        found.extend({"commune": commune.name, "province": province, "peers_implementing": peers} for commune in members if commune not in implementing)
     return {"policy": summary(graph, node), "gaps": found}
 
 
@@ -402,19 +404,19 @@ def offices(graph: nx.MultiDiGraph, policy: str | None = None, commune: str | No
     """Lead and partner workload per commune and office, optionally for one policy's tasks.
 
     >>> offices(example_graph())
-    [{'commune': 'Tích Lương', 'office': 'Công an phường', 'lead': 0, 'partner': 1}, {'commune': 'Tích Lương', 'office': 'Phòng Văn hóa - Xã hội', 'lead': 1, 'partner': 0}]
+    [{'commune': 'Tích Lương', 'province': 'Thái Nguyên', 'office': 'Công an phường', 'lead': 0, 'partner': 1}, {'commune': 'Tích Lương', 'province': 'Thái Nguyên', 'office': 'Phòng Văn hóa - Xã hội', 'lead': 1, 'partner': 0}]
     """
     if commune:
         commune = find_commune(graph, commune)
-    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"lead": 0, "partner": 0})
+    counts: dict[tuple[str, str, str], dict[str, int]] = defaultdict(lambda: {"lead": 0, "partner": 0})
     for node in _tasks_of(graph, policy):
         attributes = graph.nodes[node]
-        if commune and attributes.get("commune") != commune:
+        if commune and not commune.holds(attributes):
             continue
         for role, key in (("lead", "lead"), ("partner", "partners")):
             for office in attributes.get(key, []):
-                counts[(attributes.get("commune", "?"), office)][role] += 1
-    return [{"commune": place, "office": office, **numbers} for (place, office), numbers in sorted(counts.items())]
+                counts[(attributes.get("commune", "?"), attributes.get("province") or "", office)][role] += 1
+    return [{"commune": place, "province": province or None, "office": office, **numbers} for (place, province, office), numbers in sorted(counts.items())]
 
 
 # Words that vary between wards without changing what an indicator measures.
@@ -489,7 +491,7 @@ def tasks(graph: nx.MultiDiGraph, implements: str | None = None, commune: str | 
     found = []
     for node in _tasks_of(graph, implements):
         attributes = graph.nodes[node]
-        if commune and attributes.get("commune") != commune:
+        if commune and not commune.holds(attributes):
             continue
         if wanted_lead and not any(wanted_lead in fold_key(office) for office in attributes.get("lead", [])):
             continue

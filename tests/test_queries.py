@@ -51,8 +51,8 @@ def test_an_ambiguous_number_lists_the_candidates(graph):
 
 
 def test_commune_names_without_diacritics(graph):
-    assert find_commune(graph, "Tan Hung") == "Tân Hưng"
-    assert find_commune(graph, "phuong an duong") == "An Dương"
+    assert find_commune(graph, "Tan Hung").name == "Tân Hưng"
+    assert find_commune(graph, "phuong an duong") == ("An Dương", "Hải Phòng")
 
 
 def test_trace_57_reaches_tich_luong_through_the_provincial_plan(graph):
@@ -293,3 +293,43 @@ def test_a_long_table_shows_its_first_rows_and_says_how_to_see_the_rest(store_di
     assert "more: --all" not in run(store_dir, "trace", "57-NQ/TW", "--all").output
     csv_rows = run(store_dir, "trace", "57-NQ/TW", "--format", "csv").output.strip().splitlines()
     assert len(csv_rows) == len(every) + 1
+
+
+def _two_provinces_with_a_tan_hung():
+    graph = queries.example_graph()
+    for province, plan in (("Tây Ninh", "plan-tn"), ("An Giang", "plan-ag")):
+        graph.add_node(plan, kind="plan", label="1/KH-UBND", symbol="1/KH-UBND", level="commune", commune="Tân Hưng", province=province, date="2026-02-01")
+        graph.add_node(f"{plan}-task", kind="task", label="Tân Hưng 1 #1", section="1", number="1", commune="Tân Hưng", province=province, plan=plan, lead=["Công an xã"], partners=[])
+    graph.add_edge("plan-tn-task", "nq57", "e-tn", relation="implements", method="explicit", confidence=1.0)
+    graph.add_edge("plan-tn", "nq57", "e-tn-plan", relation="implements", method="explicit", confidence=1.0)
+    return graph
+
+
+def test_communes_of_one_name_in_two_provinces_stay_apart():
+    graph = _two_provinces_with_a_tan_hung()
+    with pytest.raises(AmbiguousName) as caught:
+        find_commune(graph, "Tan Hung")
+    assert "Tân Hưng, Tây Ninh" in str(caught.value) and "Tân Hưng, An Giang" in str(caught.value)
+    assert find_commune(graph, "tan hung, tay ninh") == ("Tân Hưng", "Tây Ninh")
+    cells = queries.coverage(graph)["cells"]
+    assert cells["Tân Hưng, Tây Ninh"]["57-NQ/TW"]["explicit"] == 1
+    assert sum(cells["Tân Hưng, An Giang"]["57-NQ/TW"].values()) == 0
+    traced = queries.trace(graph, "57-NQ/TW", commune="Tân Hưng (Tây Ninh)")
+    assert {item["province"] for item in traced["items"] if item["kind"] in ("plan", "task")} == {"Tây Ninh"}
+    assert [row["province"] for row in queries.offices(graph, commune="Tân Hưng, An Giang")] == ["An Giang"]
+
+
+def test_plans_and_tasks_are_named_by_their_commune_and_province(graph):
+    items = queries.trace(graph, "57-NQ/TW")["items"]
+    captions = {item["caption"] for item in items if item["kind"] in ("plan", "task") and item.get("commune") == "Tích Lương"}
+    assert "Kế hoạch 04/KH-UBND — phường Tích Lương, Thái Nguyên" in captions
+    assert "Nhiệm vụ II.2.2.6 #1 — phường Tích Lương, Thái Nguyên" in captions
+    central = next(item for item in items if item["label"] == "71/NQ-CP")
+    assert central["caption"] == "Nghị quyết 71/NQ-CP"
+    assert "Kế hoạch 04/KH-UBND — phường Tích Lương, Thái Nguyên" in _map_tooltips(graph)
+
+
+def _map_tooltips(graph):
+    from graph.maps import build_map
+
+    return " ".join(node["title"] for node in build_map(graph, "57-NQ/TW")["nodes"])
