@@ -8,11 +8,6 @@ import sys
 import click
 
 from corpus import __version__
-from corpus.reader import DocumentError, find_documents, read_text
-from corpus.layout import lay_out
-from corpus.metadata import has_official_header, read_plan_facts
-from corpus.structure import parse_structure
-from graph.reading import reading_to_dict, render_reading
 from graph.render import format_table, render_plan_summary
 from ontology.store import StoreError, open_store
 
@@ -47,6 +42,8 @@ def main() -> None:
 
 
 def _documents_or_fail(paths: tuple[str, ...]) -> list:
+    from corpus.reader import find_documents
+
     documents = find_documents(paths)
     if not documents:
         raise click.UsageError("no .txt, .md, .docx or .pdf documents found in the given paths")
@@ -63,6 +60,12 @@ def read(paths: tuple[str, ...], output_format: str, blocks: bool) -> None:
 
     A debugging view: it shows what the extractor sees before it looks for references.
     """
+    from corpus.layout import lay_out
+    from corpus.metadata import has_official_header, read_plan_facts
+    from corpus.reader import DocumentError, read_text
+    from corpus.structure import parse_structure
+    from graph.reading import reading_to_dict, render_reading
+
     failures = 0
     for path in _documents_or_fail(paths):
         try:
@@ -102,6 +105,7 @@ def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> No
     """
     from corpus.extract import extract_text
     from corpus.pipeline import ExtractionTimeout
+    from corpus.reader import DocumentError, read_text
 
     failures = 0
     for path in _documents_or_fail(paths):
@@ -161,6 +165,7 @@ def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: s
 def _suggest_catalogue_entries(paths: tuple[str, ...], output_format: str, limit: int | None) -> None:
     from corpus.cited import cited_documents, source_address
     from corpus.extract import extract_text
+    from corpus.reader import DocumentError, read_text
 
     records, sources = [], {}
     for path in _documents_or_fail(paths):
@@ -712,6 +717,7 @@ def map_command(policy, store_spec, update_url, commune, province, depth, implic
 def reuse(paths, commune, min_words, include_boilerplate, save, store_spec, update_url, output_format, limit, show_all):
     """Passages that plans share with each other (copied from the province, or from a common template)."""
     from corpus.extract import extract_text
+    from corpus.reader import DocumentError, read_text
     from corpus.reuse import find_reuse, reuse_document
     from corpus.text import ascii_key
 
