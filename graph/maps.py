@@ -4,10 +4,12 @@ pyvis's own template loads Bootstrap and, unless told otherwise, vis-network fro
 CDNs; a researcher's map must open with no network at all, so the page here inlines
 vis-network (the copy pyvis ships) and uses no other resource.  All document text
 reaches the page as JSON data and is put into it with `textContent`, never as HTML.
-Levels are computed here and physics is off, so a map of thousands of nodes draws
-at once; above `AGGREGATE_ABOVE` nodes, tasks are folded into one node per commune
-(and communes into one per province), which a click unfolds; on a policy's map,
-the tasks linked to it only by inference are folded per commune the same way.
+Positions are computed here (graph/layout.py) and physics is off, so a map of thousands
+of nodes draws at once; above `AGGREGATE_ABOVE` nodes, tasks are folded into one node
+per commune (and a province's documents, communes and tasks into one node per
+province), which a click unfolds; on a policy's map, the tasks linked to it only by
+inference are folded per commune the same way, and on the whole graph's map the
+documents that are only cited (no lineage drawn) into one node per level.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
+from graph.layout import ROW_GAP, bottom, layered_positions
 from graph.projection import without_cyclic_gc
 from graph.queries import IMPLICIT_METHODS, LINEAGE, lineage_edges, trace
 
@@ -30,6 +33,9 @@ AGGREGATE_ABOVE = 1000
 #: of tasks, and carrying them all made the page 180 MB.  A map of one province or
 #: commune (`--province`, `--commune`) shows the rest.
 MEMBERS_EMBEDDED = 150
+
+#: Maps with more edges than this draw them straight: curves cost the browser seconds.
+CURVED_EDGES_UP_TO = 1500
 
 #: Rows of the cascade, top to bottom.
 LEVEL_ROWS = {"policy": 0, "central": 1, "province": 2, "district": 3, "commune": 4, "task": 5, "office": 6}
@@ -118,9 +124,21 @@ def _task_counts(graph: nx.MultiDiGraph, tasks: set[str]) -> dict[str, int]:
     return counts
 
 
+def _size(count: int) -> float:
+    """A node's size by the tasks under it: on a log scale, as one resolution has 200,000 of them and a ward plan 20."""
+    return round(10 + 6 * math.log10(1 + count), 1)
+
+
+def _map_label(node: str, attributes: dict, row: str) -> str:
+    """The node's label, with its commune or province on a second line: every commune has its plan 04."""
+    label = _short(attributes.get("label", node))
+    place = attributes.get("commune") if row in ("commune", "task") else attributes.get("province") if row in ("province", "district") else None
+    return f"{label}\n{_short(place)}" if place and place not in label else label
+
+
 def _node_payload(node: str, attributes: dict, row: str, size: float) -> dict:
     return {
-        "id": node, "label": _short(attributes.get("label", node)), "title": _tooltip(attributes), "level": LEVEL_ROWS.get(row, 4),
+        "id": node, "label": _map_label(node, attributes, row), "title": _tooltip(attributes), "level": LEVEL_ROWS.get(row, 4),
         "color": COLOURS.get(row, COLOURS["unknown"]), "size": size, "shape": "dot" if row in ("task", "office") else "box" if row == "policy" else "dot",
         "category": row, "kind": attributes.get("kind"), "commune": attributes.get("commune") or "", "province": attributes.get("province") or "",
     }
@@ -171,34 +189,77 @@ def _select(graph: nx.MultiDiGraph, policy: str | None, province: str | None, co
     return rows, edges, inferred
 
 
+def _unlinked_groups(rows: dict[str, str], edges: list) -> dict[str, str]:
+    """Documents with no lineage drawn (only cited), folded into one group per level."""
+    linked = {end for source, target, _ in edges for end in (source, target)}
+    return {node: f"group:cited:{row}" for node, row in rows.items() if row not in ("task", "office") and node not in linked}
+
+
+def _commune_place(attributes: dict) -> str:
+    """A commune as a group names it: with its province, as communes of the same name are many."""
+    commune, province = attributes.get("commune") or "?", attributes.get("province")
+    return f"{commune}, {province}" if province else commune
+
+
 def _size_groups(graph: nx.MultiDiGraph, rows: dict[str, str], threshold: int) -> dict[str, str]:
-    """Tasks and offices folded into one group per commune; if still too many, communes into one per province."""
+    """Tasks and offices folded into one group per commune; if still too many, a province's
+    documents, communes and tasks into one group per province."""
     groups: dict[str, list[str]] = defaultdict(list)
     for node, row in rows.items():
-        if row in ("task", "office"):
-            groups[f"group:tasks:{graph.nodes[node].get('commune') or '?'}"].append(node)
+        if row == "task":
+            groups[f"group:tasks:{_commune_place(graph.nodes[node])}"].append(node)
     folded = {member: group for group, members in groups.items() for member in members}
+    for node, row in rows.items():
+        if row == "office":  # an office has no commune of its own: it goes with the first task it leads
+            task = next((task for task in graph.pred[node] if task in folded), None)
+            folded[node] = folded[task] if task else "group:tasks:?"
+            groups[folded[node]].append(node)
     if len(rows) - len(folded) + len(groups) > threshold:
         for node, row in rows.items():
-            if row == "commune" and node not in folded:
-                folded[node] = f"group:communes:{graph.nodes[node].get('province') or '?'}"
+            if row in ("province", "district", "commune") and node not in folded and graph.nodes[node].get("province"):
+                folded[node] = f"group:province:{graph.nodes[node]['province']}"
         for member, group in list(folded.items()):
             if group.startswith("group:tasks:"):
                 province = next((graph.nodes[node].get("province") for node in groups[group] if graph.nodes[node].get("province")), "?")
-                folded[member] = f"group:communes:{province}"
+                folded[member] = f"group:province:{province}"
     return folded
 
 
 def _inferred_groups(graph: nx.MultiDiGraph, inferred_tasks: set[str]) -> dict[str, str]:
     """Tasks linked to the policy only by inference, folded into one group per commune (a click unfolds them)."""
-    return {task: f"group:inferred:{graph.nodes[task].get('commune') or '?'}" for task in inferred_tasks}
+    return {task: f"group:inferred:{_commune_place(graph.nodes[task])}" for task in inferred_tasks}
 
 
 _GROUP_LABELS = {
-    "tasks": ("{tasks} nhiệm vụ · {place}", "task"),
-    "inferred": ("{tasks} nhiệm vụ suy luận · {place}", "task"),
-    "communes": ("{communes} xã, phường · {place}", "commune"),
+    "tasks": "{tasks} nhiệm vụ\n{place}",
+    "inferred": "{tasks} nhiệm vụ suy luận\n{place}",
+    "province": "{place}\n{communes} xã · {tasks} nhiệm vụ",
+    "cited": "{documents} văn bản chỉ được trích dẫn\n{place}",
 }
+_LEVEL_NAMES = {"central": "trung ương", "province": "tỉnh", "district": "huyện", "commune": "xã, phường", "unknown": "không rõ cấp"}
+
+
+def _group_row(kind: str, place: str) -> str:
+    return {"tasks": "task", "inferred": "task", "province": "province"}.get(kind, place)
+
+
+def _group_payload(graph: nx.MultiDiGraph, group: str, members: list[str], rows: dict[str, str], payload) -> dict:
+    """One node standing for `members`, carrying the first MEMBERS_EMBEDDED of them for unfolding."""
+    kind, place = group.split(":")[1], group.split(":", 2)[2]
+    tasks = sum(1 for member in members if rows[member] == "task")
+    documents = sum(1 for member in members if rows[member] not in ("task", "office", "commune") or kind == "cited")
+    communes = len({graph.nodes[member].get("commune") for member in members if rows[member] == "commune"})
+    label = _GROUP_LABELS[kind].format(tasks=tasks, documents=documents, communes=communes, place=_LEVEL_NAMES.get(place, place) if kind == "cited" else place)
+    carried = sorted(members, key=lambda member: (LEVEL_ROWS.get(rows[member], 4), member))[:MEMBERS_EMBEDDED]
+    title = f"{place}: {documents} văn bản tỉnh, {communes} xã, phường, {tasks} nhiệm vụ" if kind == "province" else label.replace("\n", " · ")
+    title += "\nBấm để mở / click to open"
+    if len(carried) < len(members):
+        title += f" ({len(carried)} / {len(members)}; lineage map --province, --commune: tất cả / all)"
+    return {
+        "id": group, "label": label, "title": title, "level": LEVEL_ROWS.get(_group_row(kind, place), 4),
+        "color": COLOURS["aggregate"], "size": _size(len(members)) + 4, "shape": "diamond", "category": "aggregate",
+        "members": [payload(member) for member in carried], "members_total": len(members), "member_edges": [],
+    }
 
 
 def _fold(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, folded: dict[str, str]) -> tuple[list[dict], list[dict]]:
@@ -206,31 +267,21 @@ def _fold(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, folded: dic
     counts = _task_counts(graph, {node for node, row in rows.items() if row == "task"})
 
     def payload(node: str) -> dict:
-        return _node_payload(node, graph.nodes[node], rows[node], 12 + 4 * math.sqrt(counts.get(node, 0)))
+        return _node_payload(node, graph.nodes[node], rows[node], _size(counts.get(node, 0)))
 
     nodes = [payload(node) for node in rows if node not in folded]
     members_of: dict[str, list[str]] = defaultdict(list)
     for member, group in folded.items():
         members_of[group].append(member)
-    embedded: set[str] = set()
-    for group, members in sorted(members_of.items()):
-        kind, place = group.split(":")[1], group.split(":", 2)[2]
-        template, row = _GROUP_LABELS[kind]
-        label = template.format(tasks=sum(1 for member in members if rows[member] == "task"), communes=sum(1 for member in members if rows[member] == "commune"), place=place)
-        carried = sorted(members, key=lambda member: (rows[member] == "task", member))[:MEMBERS_EMBEDDED]
-        embedded.update(carried)
-        title = f"{label}\nBấm để mở / click to open"
-        if len(carried) < len(members):
-            title += f" ({len(carried)} / {len(members)}; lineage map --province, --commune: tất cả / all)"
-        nodes.append({
-            "id": group, "label": label, "title": title, "level": LEVEL_ROWS[row],
-            "color": COLOURS["aggregate"], "size": 14 + 2 * math.sqrt(len(members)), "shape": "diamond", "category": "aggregate",
-            "members": [payload(member) for member in carried], "members_total": len(members),
-        })
+    groups = {group: _group_payload(graph, group, members, rows, payload) for group, members in sorted(members_of.items())}
+    nodes.extend(groups.values())
+    embedded = {member["id"] for group in groups.values() for member in group["members"]}
     edge_payloads: dict[tuple, dict] = {}
     for source, target, data in edges:
         shown = (folded.get(source, source), folded.get(target, target))
         if shown[0] == shown[1]:
+            if source in embedded and target in embedded:
+                groups[shown[0]]["member_edges"].append(_edge_payload(source, target, data))
             continue
         key = (shown[0], shown[1], data.get("relation", ""))
         if key in edge_payloads:
@@ -246,6 +297,19 @@ def _fold(graph: nx.MultiDiGraph, rows: dict[str, str], edges: list, folded: dic
     return nodes, list(edge_payloads.values())
 
 
+def _place(nodes: list[dict], edges: list[dict]) -> None:
+    """Positions for the nodes, and for each group's members below everything, under the group."""
+    positions = layered_positions(nodes, edges)
+    for node in nodes:
+        node["x"], node["y"] = positions[str(node["id"])]
+    unfold_at = bottom(positions) + ROW_GAP
+    for group in nodes:
+        if group.get("members"):
+            local = layered_positions(group["members"], group["member_edges"], top=unfold_at, centre=group["x"])
+            for member in group["members"]:
+                member["x"], member["y"] = local[str(member["id"])]
+
+
 @without_cyclic_gc()
 def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str | None = None, commune: str | None = None,
               depth: int | None = None, implicit: bool = True, aggregate_above: int = AGGREGATE_ABOVE) -> dict:
@@ -257,7 +321,10 @@ def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str |
     rows, edges, inferred = _select(graph, policy, province, commune, depth, implicit)
     network = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
     folded = _size_groups(graph, rows, aggregate_above) if policy is None or len(rows) > aggregate_above else _inferred_groups(graph, inferred)
+    if policy is None:
+        folded.update(_unlinked_groups(rows, edges))
     nodes, edge_payloads = _fold(graph, rows, edges, folded)
+    _place(nodes, edge_payloads)
     for node in nodes:
         network.add_node(node["id"], **{key: value for key, value in node.items() if key != "id"})
     for edge in edge_payloads:
@@ -271,11 +338,11 @@ def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str |
     if province:
         title += f" · {province}"
     options = {
-        "layout": {"hierarchical": {"enabled": True, "direction": "UD", "levelSeparation": 150, "nodeSpacing": 210, "treeSpacing": 200, "sortMethod": "directed", "shakeTowards": "roots"}},
+        "layout": {"hierarchical": {"enabled": False}, "improvedLayout": False},
         "physics": {"enabled": False},
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": True, "multiselect": False},
         "nodes": {"font": {"size": 14, "face": "DejaVu Sans, Arial, sans-serif"}, "borderWidth": 1},
-        "edges": {"smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4}, "width": 1.4},
+        "edges": {"smooth": {"enabled": len(edge_payloads) <= CURVED_EDGES_UP_TO, "type": "cubicBezier", "forceDirection": "vertical", "roundness": 0.4}, "width": 1.4},
     }
     return {"title": title, "nodes": network.nodes, "edges": network.edges, "options": options, "legend": LEGEND, "colours": COLOURS,
             "relations": sorted({edge["relation"] for edge in edge_payloads}), "methods": sorted({edge["method"] for edge in edge_payloads})}

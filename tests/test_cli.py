@@ -116,8 +116,6 @@ def test_a_group_carries_at_most_its_share_of_members_and_says_how_many_there_ar
 
 
 def test_a_document_on_the_map_is_as_large_as_the_tasks_that_reach_it():
-    import math
-
     import networkx as nx
 
     from graph.maps import build_map
@@ -130,8 +128,18 @@ def test_a_document_on_the_map_is_as_large_as_the_tasks_that_reach_it():
         graph.add_node(f"task-{number}", kind="task", label=f"Tích Lương 2.{number}", commune="Tích Lương", province="Thái Nguyên", lead=[], partners=[])
         graph.add_edge(f"task-{number}", "kh", relation="implements", method="explicit", confidence=1.0)
     graph.add_edge("task-0", "nq", relation="implements", method="explicit", confidence=1.0)  # a second way up, counted once
+    graph.add_node("kh-2", kind="document", level="province", label="160/KH-UBND", symbol="160/KH-UBND", province="Thái Nguyên")
+    graph.add_edge("kh-2", "nq", relation="implements", method="explicit", confidence=1.0)
+    graph.add_node("task-9", kind="task", label="Tích Lương 3.1", commune="Tích Lương", province="Thái Nguyên", lead=[], partners=[])
+    graph.add_edge("task-9", "kh-2", relation="implements", method="explicit", confidence=1.0)
     sizes = {node["id"]: node["size"] for node in build_map(graph)["nodes"]}
-    assert sizes["kh"] == pytest.approx(12 + 4 * math.sqrt(4)) and sizes["nq"] == pytest.approx(12 + 4 * math.sqrt(4))
+    assert sizes["kh-2"] < sizes["kh"] < sizes["nq"]
+    five_tasks = nx.MultiDiGraph()
+    five_tasks.add_node("nq", kind="document", level="central", label="57-NQ/TW", symbol="57-NQ/TW")
+    for number in range(5):
+        five_tasks.add_node(f"task-{number}", kind="task", label=f"Tân Hưng 1.{number}", commune="Tân Hưng", province="Tây Ninh", lead=[], partners=[])
+        five_tasks.add_edge(f"task-{number}", "nq", relation="implements", method="explicit", confidence=1.0)
+    assert sizes["nq"] == next(node["size"] for node in build_map(five_tasks)["nodes"] if node["id"] == "nq")
 
 
 def test_read_says_where_each_field_came_from(tmp_path):

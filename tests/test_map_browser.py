@@ -67,7 +67,7 @@ def test_the_57_map_works_offline_and_shows_the_cascade(browser, map_57):
     assert [url for url in requests if not url.startswith("file://")] == []
     assert errors == []
     labels = set(page.evaluate("window.lineageMap.nodes.get().map(node => node.label)"))
-    assert {"57-NQ/TW", "71/NQ-CP", "155/KH-UBND", "04/KH-UBND", "Tích Lương II.2.2.6 #1"} <= labels
+    assert {"57-NQ/TW", "71/NQ-CP", "155/KH-UBND\nThái Nguyên", "04/KH-UBND\nTích Lương", "Tích Lương II.2.2.6 #1"} <= labels
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "map-57-NQ-TW.png"))
     page.close()
@@ -77,18 +77,18 @@ def test_searching_without_diacritics_finds_the_ward(browser, map_57):
     page, *_ = _open(browser, map_57)
     page.fill("#search", "Tich Luong")
     found = page.evaluate("window.lineageMap.nodes.get(window.lineageMap.network.getSelectedNodes()).map(node => node.label)")
-    assert "04/KH-UBND" in found or any("Tích Lương" in label for label in found)
+    assert "04/KH-UBND\nTích Lương" in found
     assert "Tích Lương" in page.inner_text("#matches")
     page.close()
 
 
 def test_clicking_the_provincial_plan_highlights_its_chain(browser, map_57):
     page, *_ = _open(browser, map_57)
-    node = page.evaluate("window.lineageMap.nodes.get({filter: node => node.label === '155/KH-UBND'})[0].id")
+    node = page.evaluate("window.lineageMap.nodes.get({filter: node => node.label.startsWith('155/KH-UBND')})[0].id")
     position = page.evaluate(f"(() => {{ const p = window.lineageMap.network.canvasToDOM(window.lineageMap.network.getPositions([{node!r}])[{node!r}]); return [p.x, p.y]; }})()")
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + position[0], box["y"] + position[1])
-    highlighted = set(page.evaluate("window.lineageMap.state.highlighted.map(id => window.lineageMap.nodes.get(id).label)"))
+    highlighted = set(page.evaluate("window.lineageMap.state.highlighted.map(id => window.lineageMap.nodes.get(id).label.split('\\n')[0])"))
     assert {"57-NQ/TW", "71/NQ-CP", "155/KH-UBND", "Tích Lương II.2.2.6 #1"} <= highlighted
     assert "An Dương II.2.6 #2" not in highlighted
     ARTIFACTS.mkdir(exist_ok=True)
@@ -145,3 +145,58 @@ def test_map_file_is_utf8_with_no_remote_resource(map_57):
     assert "cdn" not in html.lower().replace("cdnjs", "")  # vis-network is inlined
     assert "<link" not in html and 'src="http' not in html
     assert "57-NQ/TW" in html
+
+
+def _positions(page) -> dict[str, tuple[float, float]]:
+    """Each drawn node's first label line and where the page put it."""
+    return {label: (x, y) for label, x, y in page.evaluate(
+        "(() => { const m = window.lineageMap; const p = m.network.getPositions();"
+        " return m.nodes.get().map(n => [n.label.split('\\n')[0], p[n.id].x, p[n.id].y]); })()")}
+
+
+def test_the_57_map_is_drawn_as_a_cascade_not_a_row(browser, map_57):
+    page, *_ = _open(browser, map_57)
+    where = _positions(page)
+    rows = [where[label][1] for label in ("57-NQ/TW", "71/NQ-CP", "155/KH-UBND", "04/KH-UBND", "Tích Lương II.2.2.6 #1")]
+    assert rows == sorted(rows) and len(set(rows)) == 5  # policy, central, province, commune, task: top to bottom
+    xs, ys = [x for x, _ in where.values()], [y for _, y in where.values()]
+    assert (max(xs) - min(xs)) < 4 * (max(ys) - min(ys))
+    page.close()
+
+
+def test_whole_graph_map_has_its_levels_on_rows_of_readable_width(browser, corpus_store, tmp_path):
+    output = tmp_path / "all.html"
+    assert CliRunner().invoke(main, ["map", "--store", str(corpus_store), "-o", str(output)]).exit_code == 0
+    page, requests, errors, _ = _open(browser, output)
+    where = _positions(page)
+    xs, ys = [x for x, _ in where.values()], [y for _, y in where.values()]
+    assert len({round(y) for y in ys}) >= 4 and (max(xs) - min(xs)) < 4 * (max(ys) - min(ys))
+    assert any("chỉ được trích dẫn" in label for label in page.evaluate("window.lineageMap.nodes.get().map(n => n.label)"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-all.png"))
+    page.close()
+
+
+def test_a_map_too_large_to_draw_folds_provinces_that_unfold_below_it(browser, corpus_store, tmp_path):
+    from graph.cache import load_projection
+    from graph.maps import build_map, write_map
+    from ontology.store import open_store
+
+    with open_store(str(corpus_store), read_only=True) as store:
+        data = build_map(load_projection(store), "57-NQ/TW", aggregate_above=10)
+    output = write_map(data, tmp_path / "folded.html")
+    page, requests, errors, _ = _open(browser, output)
+    provinces = page.evaluate("window.lineageMap.nodes.get({filter: n => String(n.id).startsWith('group:province:')}).map(n => n.id)")
+    assert "group:province:Thái Nguyên" in provinces and "group:province:Hải Phòng" in provinces
+    lowest = max(y for _, y in _positions(page).values())
+    assert page.evaluate("window.lineageMap.expand('group:province:Thái Nguyên')")
+    where = _positions(page)
+    assert {"155/KH-UBND", "04/KH-UBND"} <= set(where) and where["04/KH-UBND"][1] > where["155/KH-UBND"][1] > lowest
+    inside = page.evaluate("window.lineageMap.edges.get().filter(e => e.from.length && e.to.length).map(e => [e.from, e.to])")
+    ids = {label: node for node, label in page.evaluate("window.lineageMap.nodes.get().map(n => [n.id, n.label.split('\\n')[0]])")}
+    assert [ids["Tích Lương II.2.2.6 #1"], ids["155/KH-UBND"]] in inside  # a ward task's link to its province's plan, drawn once unfolded
+    assert where["Tích Lương II.2.2.6 #1"][1] > where["04/KH-UBND"][1]
+    assert [url for url in requests if not url.startswith("file://")] == [] and errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "map-57-NQ-TW-provinces.png"))
+    page.close()
