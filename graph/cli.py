@@ -548,12 +548,26 @@ def ancestry(item, store_spec, update_url, output_format, limit, show_all):
     _emit(output_format, result, ["chain", "steps"], rows, limit=_row_limit(output_format, limit, show_all))
 
 
+def _draw(function, result: dict, path: str, **options) -> None:
+    """Draw `result` into `path` and say where it went, on stderr: stdout stays the answer (json and csv included)."""
+    from pathlib import Path
+
+    try:
+        written = _run_query(function, result, path, **options)
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write the plot ({error.strerror or error})") from None
+    click.echo(f"plot: {Path(written).resolve()}", err=True)
+
+
 @main.command()
 @store_options
 @_implicit_option
 @_format_option
 @_listing_options
-def coverage(store_spec, update_url, implicit, output_format, limit, show_all):
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None, help="Also draw the heatmap into this .png, .svg or .pdf file.")
+@click.option("--plot-by", type=click.Choice(["commune", "province"]), default=None,
+              help="Heatmap rows: communes, or provinces (the share of their communes); default: communes up to 60 of them.")
+def coverage(store_spec, update_url, implicit, output_format, limit, show_all, plot_path, plot_by):
     """Communes × central policies: how many tasks of each commune implement each policy (explicit+inferred)."""
     from graph.queries import coverage as run_coverage
 
@@ -570,6 +584,10 @@ def coverage(store_spec, update_url, implicit, output_format, limit, show_all):
         implementing = {policy: sum(1 for name in result["communes"] if any(result["cells"][name][policy].values())) for policy in result["policies"]}
         click.echo(f"{len(result['communes']):,} communes × {len(result['policies'])} central policies; communes with a task implementing each: {_counted(implementing)}")
     _emit(output_format, result, headers, rows, limit=_row_limit(output_format, limit, show_all))
+    if plot_path:
+        from graph.plots import coverage_heatmap
+
+        _draw(coverage_heatmap, result, plot_path, by=plot_by)
 
 
 @main.command()
@@ -596,7 +614,10 @@ def gaps(policy, store_spec, update_url, implicit, output_format, limit, show_al
 @_implicit_option
 @_format_option
 @_listing_options
-def latency(policy, store_spec, update_url, implicit, output_format, limit, show_all):
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Also draw the diffusion curve (share of communes with an implementing document, by day) into this .png, .svg or .pdf file.")
+@click.option("--plot-by", type=click.Choice(["country", "province"]), default="country", show_default=True, help="One curve for the country, or one a province as well.")
+def latency(policy, store_spec, update_url, implicit, output_format, limit, show_all, plot_path, plot_by):
     """Days from POLICY's date to each implementing document, per level and province; undated ones listed apart."""
     from graph.queries import latency as run_latency
 
@@ -611,6 +632,10 @@ def latency(policy, store_spec, update_url, implicit, output_format, limit, show
         _emit(output_format, result, ["level", "province", "documents", "first", "median", "last"],
               [[group["level"], group["province"] or "", group["documents"], group["first"], group["median"], group["last"]] for group in result["groups"]],
               limit=_row_limit(output_format, limit, show_all))
+    if plot_path:
+        from graph.plots import diffusion_curve
+
+        _draw(diffusion_curve, result, plot_path, by_province=plot_by == "province")
 
 
 @main.command()

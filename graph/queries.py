@@ -323,7 +323,8 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
                 cells[name][label]["implicit" if inferred[node] else "explicit"] += 1
     implemented = [label for label in (graph.nodes[policy]["label"] for policy in policies) if any(sum(cells[name][label].values()) for name in names)]
     cells = {name: {label: cells[name][label] for label in implemented} for name in names}
-    return {"communes": names, "policies": implemented, "cells": cells}
+    provinces = {label: commune.province for commune, label in labels.items()}
+    return {"communes": names, "provinces": provinces, "policies": implemented, "cells": cells}
 
 
 def _implementing_communes(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> set[Commune]:
@@ -390,7 +391,46 @@ def latency(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) ->
         {"level": level, "province": province or None, "documents": len(days), "first": min(days), "median": median(days), "last": max(days)}
         for (level, province), days in sorted(groups.items(), key=lambda pair: (_LEVEL_ORDER.index(pair[0][0]) if pair[0][0] in _LEVEL_ORDER else 9, pair[0][1]))
     ]
-    return {"policy": summary(graph, node), "documents": rows, "undated": sorted(undated, key=lambda row: row["label"]), "groups": per_group}
+    return {"policy": summary(graph, node), "documents": rows, "undated": sorted(undated, key=lambda row: row["label"]), "groups": per_group,
+            "communes": _uptake(graph, parents, origin), "communes_per_province": _communes_per_province(graph)}
+
+
+def _uptake(graph: nx.MultiDiGraph, reached: dict, origin: date) -> list[dict]:
+    """Each commune's first dated document that implements the policy, itself or through one of its tasks
+    (a plan whose task implements a resolution implements it too): the diffusion curve's steps.
+    Communes whose implementing plans are all undated come last, with no days."""
+    first: dict[Commune, tuple[int, str]] = {}
+    undated: dict[Commune, str] = {}
+    for node in reached:
+        attributes = graph.nodes[node]
+        if attributes.get("kind") == "task":
+            plans = [plan for plan, edges in graph.succ[node].items() if any(data.get("relation") == "part_of" for data in edges.values())]
+        elif attributes.get("kind") in ("plan", "document"):
+            plans = [node]
+        else:
+            continue
+        for plan in plans:
+            document = graph.nodes[plan]
+            if not document.get("commune"):
+                continue
+            commune = Commune(document["commune"], document.get("province"))
+            if not document.get("date"):
+                undated.setdefault(commune, plan)
+            else:
+                candidate = ((date.fromisoformat(document["date"]) - origin).days, plan)
+                if commune not in first or candidate < first[commune]:
+                    first[commune] = candidate
+    steps = [(commune, days, plan) for commune, (days, plan) in sorted(first.items(), key=lambda pair: (pair[1][0], pair[0].province or "", pair[0].name))]
+    steps += [(commune, None, plan) for commune, plan in sorted(undated.items()) if commune not in first]
+    return [{"commune": commune.name, "province": commune.province, "days": days, "document": graph.nodes[plan].get("caption") or graph.nodes[plan]["label"]}
+            for commune, days, plan in steps]
+
+
+def _communes_per_province(graph: nx.MultiDiGraph) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for commune in communes(graph):
+        counts[commune.province or ""] += 1
+    return dict(sorted(counts.items()))
 
 
 def _tasks_of(graph: nx.MultiDiGraph, policy: str | None, explicit_only: bool = False) -> list[str]:
