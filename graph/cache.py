@@ -30,10 +30,10 @@ from graph.projection import LINEAGE_PREDICATES, PROJECTED_PREDICATES, assemble,
 from ontology.store import OxigraphStore, Store
 from ontology.terms import LIN
 
-__all__ = ["store_version", "load_projection", "load_summary", "cache_path", "save_ingested_projection", "record_store_files", "LAYERS"]
+__all__ = ["store_version", "load_projection", "load_summary", "load_communes", "cache_path", "save_ingested_projection", "record_store_files", "LAYERS"]
 
 #: Bump when the projection's shape changes, so older caches are rebuilt.
-_FORMAT = 9
+_FORMAT = 11
 _MAGIC = b"lineage-projection\n"
 _NO_FINGERPRINT = b"-" * 64
 
@@ -47,6 +47,9 @@ LAYERS = {
     "offices": ("lineage", "tasks", "indicators"),
 }
 _CLOSURE = {layer: {layer, *needed} for layer, needed in LAYERS.items()}
+#: Layers kept in one block per province (and one for what has none, as central documents):
+#: a commune's tasks are read without the country's.
+SHARDED = ("lineage", "tasks", "indicators")
 _KIND_LAYER = {"plan": "lineage", "document": "lineage", "unit": "lineage", "task": "tasks", "indicator": "indicators", "office": "offices"}
 _LINEAGE_RELATIONS = set(LINEAGE_PREDICATES.values())
 
@@ -95,13 +98,21 @@ def _edge_layer(first: str, second: str) -> str:
     return next(layer for layer in LAYERS if {first, second} <= _CLOSURE[layer])
 
 
-def _split(graph: nx.MultiDiGraph) -> dict[str, tuple[list, list]]:
+def _split(graph: nx.MultiDiGraph) -> dict[tuple[str, str], tuple[list, list]]:
+    """Nodes and edges per (layer, province): the province of a sharded layer's node (an edge
+    goes with its end in the wider layer, the source when both are), "" elsewhere."""
     layer_of = _node_layers(graph)
-    blocks: dict[str, tuple[list, list]] = {layer: ([], []) for layer in LAYERS}
+
+    def block_of(node: str, layer: str) -> tuple[str, str]:
+        return (layer, graph.nodes[node].get("province") or "") if layer in SHARDED else (layer, "")
+
+    blocks: dict[tuple[str, str], tuple[list, list]] = {(layer, ""): ([], []) for layer in LAYERS}
     for node, attributes in graph.nodes(data=True):
-        blocks[layer_of[node]][0].append((node, dict(attributes)))
+        blocks.setdefault(block_of(node, layer_of[node]), ([], []))[0].append((node, dict(attributes)))
     for source, target, key, attributes in graph.edges(keys=True, data=True):
-        blocks[_edge_layer(layer_of[source], layer_of[target])][1].append((source, target, key, dict(attributes)))
+        layer = _edge_layer(layer_of[source], layer_of[target])
+        owner = source if layer_of[source] == layer else target
+        blocks.setdefault(block_of(owner, layer), ([], []))[1].append((source, target, key, dict(attributes)))
     return blocks
 
 
@@ -110,17 +121,21 @@ class _Header:
     fingerprint: bytes
     version: str
     summary: dict
-    blocks: dict[str, tuple[int, int]]
+    blocks: dict[tuple[str, str], tuple[int, int]]
+    communes: list[tuple[str, str | None]]
 
 
 def _dump(graph: nx.MultiDiGraph, version: str, summary: dict, path: Path, fingerprint: str | None = None) -> None:
+    from graph.lookup import communes
+
     with without_cyclic_gc():
-        blocks = [marshal.dumps(block) for block in _split(graph).values()]
+        split = _split(graph)
+        blocks = [marshal.dumps(block) for block in split.values()]
     offsets, position = {}, 0
-    for layer, block in zip(LAYERS, blocks):
-        offsets[layer] = (position, len(block))
+    for name, block in zip(split, blocks):
+        offsets[name] = (position, len(block))
         position += len(block)
-    header = marshal.dumps((_FORMAT, version, summary, offsets))
+    header = marshal.dumps((_FORMAT, version, summary, offsets, [tuple(commune) for commune in communes(graph)]))
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     with open(temporary, "wb") as handle:
@@ -138,12 +153,13 @@ def _read_header(path: Path) -> tuple[_Header, int] | None:
                 return None
             fingerprint = handle.read(64)
             size = int.from_bytes(handle.read(8), "little")
-            stored_format, version, summary, blocks = marshal.loads(handle.read(size))
+            stored = marshal.loads(handle.read(size))
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if stored_format != _FORMAT:
+    if not isinstance(stored, tuple) or len(stored) != 5 or stored[0] != _FORMAT:
         return None
-    return _Header(fingerprint, version, summary, blocks), len(_MAGIC) + 64 + 8 + size
+    _, version, summary, blocks, known = stored
+    return _Header(fingerprint, version, summary, blocks, known), len(_MAGIC) + 64 + 8 + size
 
 
 def _record_fingerprint(path: Path, fingerprint: str) -> None:
@@ -153,12 +169,14 @@ def _record_fingerprint(path: Path, fingerprint: str) -> None:
         handle.write(fingerprint.encode("ascii"))
 
 
-def _load_layers(path: Path, start: int, header: _Header, layers: list[str]) -> nx.MultiDiGraph | None:
+def _load_layers(path: Path, start: int, header: _Header, layers: list[str], provinces=None, alone: bool = False) -> nx.MultiDiGraph | None:
     nodes, edges = [], []
+    wanted = None if provinces is None else {"", *(province or "" for province in provinces)}
     try:
         with open(path, "rb") as handle, without_cyclic_gc():
-            for layer in layers:
-                offset, length = header.blocks[layer]
+            for (layer, province), (offset, length) in header.blocks.items():
+                if layer not in layers or (layer in SHARDED and wanted is not None and province not in wanted):
+                    continue
                 handle.seek(start + offset)
                 block_nodes, block_edges = marshal.loads(handle.read(length))
                 nodes += block_nodes
@@ -166,6 +184,9 @@ def _load_layers(path: Path, start: int, header: _Header, layers: list[str]) -> 
     except (OSError, EOFError, ValueError, TypeError, KeyError):
         return None
     with without_cyclic_gc():
+        if alone or wanted is not None:
+            held = {node for node, _ in nodes}
+            edges = [edge for edge in edges if edge[0] in held and edge[1] in held]
         try:
             return _graph_of(nodes, edges)
         except KeyError:  # an edge to a node of no layer read: a damaged cache, rebuilt
@@ -210,10 +231,15 @@ def _fresh_header(store: Store, path: Path) -> tuple[_Header, int] | None:
     return found
 
 
-def load_projection(store: Store, layers=None) -> nx.MultiDiGraph:
+def load_projection(store: Store, layers=None, provinces=None, alone: bool = False) -> nx.MultiDiGraph:
     """The projection of `store` (the given layers and those they need; all by default),
-    from the cache when the store has not changed since it was written."""
-    graph = _cached_or_built(store, layers_needed(layers))
+    from the cache when the store has not changed since it was written.
+
+    `provinces`: of the SHARDED layers, only these provinces' nodes and those of no province
+    (central documents), with the edges between them (a query about one commune).  `alone`: the given layers without those they need, and only
+    the edges between their own nodes (a query that reads the nodes' attributes only).  A
+    projection built afresh, with no cache to read from, is whole."""
+    graph = _cached_or_built(store, list(layers) if alone else layers_needed(layers), provinces, alone)
     # Set the projection's millions of objects aside from the cycle collector, which would
     # otherwise move them up one generation at a time, rescanning all of them at each step,
     # in the middle of the first queries (a national trace paused 0.8 s, then 0.9 s).  Freezing
@@ -232,12 +258,19 @@ def load_summary(store: Store) -> dict:
     return projection_summary(_cached_or_built(store, list(LAYERS)), store)
 
 
-def _cached_or_built(store: Store, layers: list[str]) -> nx.MultiDiGraph:
+def load_communes(store: Store) -> list[tuple[str, str | None]] | None:
+    """Every commune with a plan, as (name, province), from the cache's header; None without a fresh cache."""
+    path = cache_path(store)
+    found = _fresh_header(store, path) if path is not None else None
+    return None if found is None else [tuple(commune) for commune in found[0].communes]
+
+
+def _cached_or_built(store: Store, layers: list[str], provinces=None, alone: bool = False) -> nx.MultiDiGraph:
     path = cache_path(store)
     if path is not None:
         found = _fresh_header(store, path)
         if found is not None:
-            graph = _load_layers(path, found[1], found[0], layers)
+            graph = _load_layers(path, found[1], found[0], layers, provinces, alone)
             if graph is not None:
                 return graph
     graph = project(store)

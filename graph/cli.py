@@ -409,15 +409,30 @@ def stats(store_spec: str | None, update_url: str | None, output_format: str) ->
 
 # --- lineage queries ------------------------------------------------------------------
 
-def _projection(store_spec: str | None, update_url: str | None, *layers: str):
-    """The projection's `layers` (see graph.cache.LAYERS; all if none are named)."""
+def _projection(store_spec: str | None, update_url: str | None, *layers: str, provinces=None, alone: bool = False):
+    """The projection's `layers` (see graph.cache.LAYERS and load_projection; all if none are named)."""
     from graph.cache import load_projection
 
     with _open(store_spec, update_url, read_only=True) as store:
         try:
-            return load_projection(store, layers)
+            return load_projection(store, layers, provinces=provinces, alone=alone)
         except StoreError as error:
             raise click.ClickException(str(error)) from None
+
+
+def _commune_projection(store_spec: str | None, update_url: str | None, commune: str | None, *layers: str):
+    """(the projection, the commune) for a query about one commune: its province's tasks and
+    indicators only, the commune found in the cache's list of communes before any layer is read."""
+    from graph.cache import load_communes
+    from graph.lookup import Commune, find_commune_among
+
+    if commune:
+        with _open(store_spec, update_url, read_only=True) as store:
+            known = load_communes(store)
+        if known is not None:
+            found = _run_query(find_commune_among, [Commune(*pair) for pair in known], commune)
+            return _projection(store_spec, update_url, *layers, provinces=[found.province]), found
+    return _projection(store_spec, update_url, *layers), commune
 
 
 def _format_option(function):
@@ -648,7 +663,8 @@ def offices(store_spec, update_url, policy, commune, output_format, limit, show_
     """Lead and partner workload of each office, per commune."""
     from graph.queries import offices as run_offices
 
-    result = _run_query(run_offices, _projection(store_spec, update_url, "lineage" if policy else "tasks"), policy=policy, commune=commune)
+    graph, commune = _commune_projection(store_spec, update_url, commune, "lineage" if policy else "tasks")
+    result = _run_query(run_offices, graph, policy=policy, commune=commune)
     _emit(output_format, result, ["commune", "province", "office", "lead", "partner"], [[row["commune"], row["province"], row["office"], row["lead"], row["partner"]] for row in result], limit=_row_limit(output_format, limit, show_all))
 
 
@@ -663,11 +679,12 @@ def indicators(query, store_spec, update_url, shared, output_format, limit, show
     from graph.queries import indicators as run_indicators, shared_indicators
 
     if shared:
-        result = shared_indicators(_projection(store_spec, update_url, "indicators"))
+        result = shared_indicators(_projection(store_spec, update_url, "indicators", alone=True))
         rows = [[row["province"], row["indicator"], f"{row['comparator'] if row['comparator'] not in ('=', None) else ''}{row['target']:g}", row["unit"] or "", ", ".join(row["communes"])] for row in result]
         _emit(output_format, result, ["province", "indicator", "target", "unit", "communes"], rows, limit=_row_limit(output_format, limit, show_all))
         return
-    result = _run_query(run_indicators, _projection(store_spec, update_url, "indicators"), query)
+    # Indicators are compared by their own attributes: their layer is read alone.
+    result = _run_query(run_indicators, _projection(store_spec, update_url, "indicators", alone=True), query)
     comparators = {">=": "≥", "<=": "≤", "=": "", None: ""}
     rows = [[row["indicator"], row["commune"], row["province"], f"{comparators.get(row['comparator'], row['comparator'] or '')}{row['target'] if row['target'] is not None else '—'}", row["unit"] or "", row["name"]] for row in result]
     _emit(output_format, result, ["indicator", "commune", "province", "target", "unit", "as written"], rows, limit=_row_limit(output_format, limit, show_all))
@@ -684,7 +701,8 @@ def tasks(store_spec, update_url, policy, commune, lead, output_format, limit, s
     """Ward and commune tasks with their lead and partner offices."""
     from graph.queries import tasks as run_tasks
 
-    result = _run_query(run_tasks, _projection(store_spec, update_url, "lineage" if policy else "tasks"), implements=policy, commune=commune, lead=lead)
+    graph, commune = _commune_projection(store_spec, update_url, commune, "lineage" if policy else "tasks")
+    result = _run_query(run_tasks, graph, implements=policy, commune=commune, lead=lead)
     rows = [[item.get("commune", ""), item.get("section", ""), item.get("number", ""), ", ".join(item.get("lead", [])), item.get("text", "")] for item in result]
     _emit(output_format, result, ["commune", "section", "#", "lead", "task"], rows, limit=_row_limit(output_format, limit, show_all))
 
@@ -699,10 +717,9 @@ def path(source, target, store_spec, update_url, output_format, limit, show_all)
     """The shortest chain between two documents or tasks."""
     from graph.queries import path as run_path
 
-    from graph.queries import lineage_path
-
-    # A chain of lineage edges lies in the lineage layer; any other path needs every layer.
-    result = _in_lineage_layer(store_spec, update_url, lineage_path, source, target)
+    # A chain of lineage edges lies in the lineage layer, and so do short chains between
+    # documents; any other path needs every layer.
+    result = _in_lineage_layer(store_spec, update_url, run_path, source, target, False)
     if result is None:
         result = _run_query(run_path, _projection(store_spec, update_url), source, target)
     if not result:

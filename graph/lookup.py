@@ -13,7 +13,7 @@ from corpus.registry import official_symbol, registry, symbol_key
 from corpus.text import ascii_key, fold_key
 from graph.indexes import kept_on_graph
 
-__all__ = ["LookupError_", "AmbiguousName", "NotFound", "Commune", "communes", "find_document", "find_commune", "find_item", "tokens"]
+__all__ = ["LookupError_", "AmbiguousName", "NotFound", "Commune", "communes", "find_document", "find_commune", "find_commune_among", "find_item", "tokens"]
 
 
 class LookupError_(Exception):
@@ -163,10 +163,14 @@ def find_commune(graph: nx.MultiDiGraph, text: "str | Commune") -> Commune:
     several provinces have one of that name, "Tân Hưng, Tây Ninh" says which."""
     if isinstance(text, Commune):
         return text
+    return find_commune_among(communes(graph), text)
+
+
+def find_commune_among(known, text: str) -> Commune:
+    """`find_commune` over a list of communes (the projection cache's, before any layer is read)."""
     name_text, _, province_text = text.replace("(", ",").rstrip(") ").partition(",")
     wanted = ascii_key(re.sub(r"^(?:phường|xã|đặc khu|phuong|xa)\s+", "", name_text.strip(), flags=re.IGNORECASE))
     province = ascii_key(re.sub(r"^(?:tỉnh|thành phố|tinh|thanh pho)\s+", "", province_text.strip(), flags=re.IGNORECASE))
-    known = communes(graph)
     candidates = [commune for commune in known if not province or ascii_key(commune.province or "") == province]
     exact = [commune for commune in candidates if ascii_key(commune.name) == wanted]
     if len(exact) == 1:

@@ -33,7 +33,7 @@ from graph.lookup import Commune, communes, find_commune, find_document, find_it
 
 __all__ = [
     "LINEAGE", "IMPLICIT_METHODS", "lineage_edges", "example_graph", "trace", "ancestry", "coverage", "gaps", "latency",
-    "offices", "indicators", "shared_indicators", "tasks", "path", "lineage_path", "neighbors", "graph_stats", "summary",
+    "offices", "indicators", "shared_indicators", "tasks", "path", "neighbors", "graph_stats", "summary",
 ]
 
 LINEAGE = frozenset({"implements", "continues", "amends", "based_on"})
@@ -539,8 +539,13 @@ def tasks(graph: nx.MultiDiGraph, implements: str | None = None, commune: str | 
     return sorted(found, key=lambda item: (item.get("commune", ""), item.get("section", ""), int(item["number"]) if str(item.get("number", "")).isdigit() else 0))
 
 
-def path(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict]:
+def path(graph: nx.MultiDiGraph, source: str, target: str, complete: bool = True) -> list[dict] | None:
     """The shortest chain between two items: along lineage edges if one leads to the other, else any edges.
+
+    On a graph that holds some layers of the projection only (`complete=False`), a chain of
+    any edges is given only where none can be shorter (two steps at most: a shorter one would
+    be a single edge, which joins two nodes of the layer and is in it); None means "look in
+    the whole projection".
 
     >>> [step["label"] for step in path(example_graph(), "155/KH-UBND", "57-NQ/TW")]
     ['155/KH-UBND', '71/NQ-CP', '57-NQ/TW']
@@ -551,15 +556,10 @@ def path(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict]:
         try:  # a breadth-first search on a view: copying a national graph first took 11 s
             nodes = nx.shortest_path(graph.to_undirected(as_view=True), start, end)
         except nx.NetworkXNoPath:
-            return []
-    return _steps(graph, nodes)
-
-
-def lineage_path(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict] | None:
-    """The shortest chain of lineage edges from one item to the other (either way), or None:
-    what `path` answers first, on a graph that may hold the lineage layer only."""
-    nodes = _lineage_chain(graph, find_item(graph, source), find_item(graph, target))
-    return None if nodes is None else _steps(graph, nodes)
+            nodes = []
+        if not complete and (not nodes or len(nodes) > 3):
+            return None
+    return _steps(graph, nodes) if nodes else []
 
 
 def _lineage_chain(graph: nx.MultiDiGraph, start: str, end: str) -> list[str] | None:

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import plan_path
-from graph.cache import cache_path, load_projection
+from graph.cache import cache_path, load_communes, load_projection
 from graph.projection import project
 from graph.cli import main
 from graph.lookup import AmbiguousName, find_commune, find_document
@@ -271,6 +271,21 @@ def test_the_lineage_layer_answers_as_the_whole_projection_does(store_dir, graph
     assert {(u, v, k) for u, v, k in lineage.in_edges(keys=True)} == {(u, v, k) for u, v, k in lineage.edges(keys=True)}
 
 
+def test_one_province_read_from_the_cache_answers_for_its_communes_as_the_whole_projection(store_dir, graph):
+    """`tasks --commune` and `offices --commune` read one province's blocks; `indicators` its layer alone."""
+    with open_store(str(store_dir), read_only=True) as store:
+        province = load_projection(store, ["tasks"], provinces=["Thái Nguyên"])
+        indicators = load_projection(store, ["indicators"], alone=True)
+        known = load_communes(store)
+    assert ("Tích Lương", "Thái Nguyên") in known and len(known) == len(queries.communes(graph))
+    assert not any(attributes.get("province") == "Hải Phòng" for _, attributes in province.nodes(data=True))
+    assert queries.tasks(province, commune="Tích Lương") == queries.tasks(graph, commune="Tích Lương")
+    assert queries.offices(province, commune="Phan Đình Phùng") == queries.offices(graph, commune="Phan Đình Phùng")
+    assert {kind for _, kind in indicators.nodes(data="kind")} == {"indicator"}
+    assert queries.indicators(indicators, "bao hiem y te") == queries.indicators(graph, "bao hiem y te") != []
+    assert queries.shared_indicators(indicators) == queries.shared_indicators(graph)
+
+
 def test_a_store_changed_outside_an_ingest_is_never_answered_from_the_old_cache(tmp_path, plans_dir):
     store_dir = tmp_path / "store"
     assert CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", str(store_dir)]).exit_code == 0
@@ -333,3 +348,19 @@ def _map_tooltips(graph):
     from graph.maps import build_map
 
     return " ".join(node["title"] for node in build_map(graph, "57-NQ/TW")["nodes"])
+
+
+def test_a_plan_ingested_after_a_query_is_in_the_next_trace(tmp_path, plans_dir):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for plan in sorted(plans_dir.glob("*.txt")):
+        if "tich-luong" not in plan.name:
+            (folder / plan.name).write_bytes(plan.read_bytes())
+    store_dir = tmp_path / "store"
+    assert CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store_dir)]).exit_code == 0
+    assert "Tích Lương" not in run(store_dir, "trace", "57-NQ/TW", "--all").output
+    assert "Tích Lương" not in run(store_dir, "tasks", "--commune", "Phan Đình Phùng").output
+    (late,) = [plan for plan in plans_dir.glob("*.txt") if "tich-luong" in plan.name]
+    assert CliRunner().invoke(main, ["ingest", str(late), "--store", str(store_dir)]).exit_code == 0
+    assert "Tích Lương" in run(store_dir, "trace", "57-NQ/TW", "--all").output
+    assert "Tích Lương" in run(store_dir, "tasks", "--commune", "Tích Lương").output
