@@ -9,15 +9,13 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 
+from corpus.identifiers import IRI_BASE, slug
 from corpus.records import Mention, Reference
 from corpus.registry import law_in_force, parse_symbol, registry, symbol_key
 from corpus.structure import PartialDate
 from corpus.text import Text, ascii_key, fold_key
 
 __all__ = ["PlanContext", "resolve_references", "document_iri", "canonical_issuer", "slug", "catalogue_reference"]
-
-IRI_BASE = "https://w3id.org/vn-lineage/"
-
 
 @dataclass
 class PlanContext:
@@ -38,12 +36,6 @@ class _Group:
     key: str
     spans: list = field(default_factory=list)
     years: set = field(default_factory=set)
-
-
-@lru_cache(maxsize=65536)
-def slug(value: str) -> str:
-    """An IRI path segment: lower case, no diacritics, words joined by hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", ascii_key(value)).strip("-") or "x"
 
 
 _UNIT_WORDS = (("thành phố", "province"), ("tỉnh", "province"), ("phường", "commune"), ("xã", "commune"), ("đặc khu", "commune"), ("thị trấn", "commune"), ("huyện", "district"), ("quận", "district"), ("thị xã", "district"))

@@ -12,7 +12,7 @@ from functools import lru_cache
 from corpus.indicators import is_indicator_heading
 from corpus.records import Task
 from corpus.registry import registry
-from corpus.resolve import slug
+from corpus.identifiers import slug
 from corpus.structure import Section, Structure, Table
 from corpus.text import UPPER, fold_key
 

@@ -15,7 +15,6 @@ from array import array
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-import numpy
 
 __all__ = ["Text", "normalize", "fold_key", "ascii_key", "UPPER", "LOWER"]
 
@@ -176,7 +175,10 @@ def _append_plain(original: str, start: int, end: int, pieces: list, starts: arr
 
 def _extend_counting(offsets: array, start: int, stop: int) -> None:
     """Append start, start + 1, …, stop - 1: most of a plan is one plain run, and numpy
-    writes its 20,000 offsets five times faster than `array.extend(range(…))`."""
+    writes its 20,000 offsets five times faster than `array.extend(range(…))`.  Imported here,
+    not with the module: the queries use this module's keys and never read a document."""
+    import numpy
+
     offsets.frombytes(numpy.arange(start, stop, dtype=numpy.int64).tobytes())
 
 

@@ -138,6 +138,25 @@ def test_path(graph):
     assert [step["label"] for step in queries.path(graph, "57-NQ/TW", "155/KH-UBND")][0] == "155/KH-UBND"
 
 
+def test_path_between_items_no_lineage_joins_is_as_short_as_any(graph):
+    import networkx as nx
+
+    undirected = nx.Graph(graph.to_undirected(as_view=True))
+    plans = sorted(node for node, kind in graph.nodes(data="kind") if kind == "plan")
+    tasks = sorted(node for node, kind in graph.nodes(data="kind") if kind == "task")[::41]
+    checked = 0
+    for source in plans:
+        for target in tasks:
+            steps = queries.path(graph, source, target)
+            if queries._lineage_chain(graph, source, target) is not None:
+                continue
+            checked += 1
+            assert len(steps) == nx.shortest_path_length(undirected, source, target) + 1
+            assert all(step.get("edge", {}).get("relation") for step in steps[1:])
+            assert [steps[0]["id"], steps[-1]["id"]] == [source, target]
+    assert checked >= 10
+
+
 def test_neighbors_and_stats(graph):
     around = queries.neighbors(graph, "71/NQ-CP")
     assert {"03/NQ-CP", "57-NQ/TW"} <= {item["label"] for item in around["out"]}
