@@ -319,10 +319,12 @@ _EXPORT_FORMATS = ["ttl", "jsonld", "nt", "nq", "graphml", "gexf", "csv"]
 def export(store_spec: str | None, update_url: str | None, output_format: str, output: str | None) -> None:
     """Export the graph: RDF (Turtle, JSON-LD, N-Triples, N-Quads) or a network for Gephi and yEd (GraphML, GEXF, CSV)."""
     from graph.export import export_graph
+    from graph.progress import slow_step
 
     with _open(store_spec, update_url, read_only=True) as store:
         try:
-            written = export_graph(store, output_format, output)
+            with slow_step(f"exporting {output_format}"):
+                written = export_graph(store, output_format, output)
         except StoreError as error:
             raise click.ClickException(str(error)) from None
     if output is None and written is not None:
@@ -414,10 +416,12 @@ def _projection(store_spec: str | None, update_url: str | None, *layers: str, pr
     import gc
 
     from graph.cache import load_projection
+    from graph.progress import slow_step
 
     with _open(store_spec, update_url, read_only=True) as store:
         try:
-            graph = load_projection(store, layers, provinces=provinces, alone=alone)
+            with slow_step("reading the graph (built anew from the store after it changes)"):
+                graph = load_projection(store, layers, provinces=provinces, alone=alone)
         except StoreError as error:
             raise click.ClickException(str(error)) from None
     # A query command is one short process that builds its answer and ends: from here on the
@@ -573,8 +577,11 @@ def _draw(function, result: dict, path: str, **options) -> None:
     """Draw `result` into `path` and say where it went, on stderr: stdout stays the answer (json and csv included)."""
     from pathlib import Path
 
+    from graph.progress import slow_step
+
     try:
-        written = _run_query(function, result, path, **options)
+        with slow_step("drawing the plot"):
+            written = _run_query(function, result, path, **options)
     except OSError as error:
         raise click.ClickException(f"{path}: cannot write the plot ({error.strerror or error})") from None
     click.echo(f"plot: {Path(written).resolve()}", err=True)
@@ -746,10 +753,12 @@ def map_command(policy, store_spec, update_url, commune, province, depth, implic
     """Write an interactive map of POLICY's cascade (or of the whole graph) as one HTML file that works offline."""
     from corpus.identifiers import slug
     from graph.maps import build_map, write_map
+    from graph.progress import slow_step
 
     graph = _projection(store_spec, update_url, *(("lineage",) if policy else ()))
-    data = _run_query(build_map, graph, policy, province=province, commune=commune, depth=depth, implicit=implicit)
-    path = write_map(data, output or f"lineage-map-{slug(policy) if policy else 'all'}.html")
+    with slow_step("drawing the map"):
+        data = _run_query(build_map, graph, policy, province=province, commune=commune, depth=depth, implicit=implicit)
+        path = write_map(data, output or f"lineage-map-{slug(policy) if policy else 'all'}.html")
     click.echo(f"{len(data['nodes'])} nodes, {len(data['edges'])} edges: {path.resolve()}")
 
 

@@ -10,6 +10,7 @@ afterwards.
 
 from __future__ import annotations
 
+import gc
 import weakref
 from typing import Callable, TypeVar
 
@@ -29,6 +30,10 @@ def kept_on_graph(graph: nx.MultiDiGraph, name: str, build: Callable[[nx.MultiDi
     if cached is None or cached[0] != graph.number_of_nodes():
         cached = (graph.number_of_nodes(), build(graph))
         indexes[name] = cached
+        # As graph.cache does with the projection: an index of a national graph is hundreds of
+        # thousands of objects, which every full collection would rescan while queries run
+        # (a warm national trace took 180 ms, 140 ms with its indexes set aside).
+        gc.freeze()
     return cached[1]  # type: ignore[return-value]
 
 
