@@ -154,6 +154,20 @@ def _tasks_by_commune(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
     return kept_on_graph(graph, "tasks_by_commune", build)
 
 
+def _commune_label_of_task(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Each task of a commune with a plan, with the commune's name as `communes` gives it."""
+    def build(graph: nx.MultiDiGraph) -> dict[str, str]:
+        labels = communes(graph)
+        found = {}
+        for commune, tasks in _tasks_by_commune(graph).items():
+            label = labels.get(commune)
+            if label is not None:
+                found.update(dict.fromkeys(tasks, label))
+        return found
+
+    return kept_on_graph(graph, "commune_label_of_task", build)
+
+
 def _edge_summary(source_label: str | None, target_label: str | None, data: dict) -> dict:
     return {
         "from": source_label, "to": target_label, "relation": data.get("relation"),
@@ -345,6 +359,7 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
     names = sorted(labels.values())
     policies = _central_policies(graph)
     attributes_of = _node_attributes(graph)
+    commune_of_task = _commune_label_of_task(graph)
     counts: dict[str, dict[str, list[int]]] = {}
     for policy in policies:
         parents = _reach(graph, policy, explicit_only, 0.0)
@@ -353,11 +368,7 @@ def coverage(graph: nx.MultiDiGraph, explicit_only: bool = False) -> dict:
         for node, (parent, edge) in parents.items():
             # Whether an inferred edge lies on its way to the policy: its parent comes first.
             implicit = inferred[node] = inferred[parent] or edge.get("method") in IMPLICIT_METHODS
-            attributes = attributes_of[node]
-            if attributes.get("kind") != "task":
-                continue
-            # A plain (name, province) pair finds its Commune key: 38,000 namedtuples cost 10 ms.
-            name = labels.get((attributes.get("commune"), attributes.get("province")))
+            name = commune_of_task.get(node)
             if name is not None:
                 found = per_commune.get(name)
                 if found is None:
