@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from graph.cache import load_projection
-from graph import queries
-from ontology.store import open_store
+from vnlineage.graph.cache import load_projection
+from vnlineage.graph import queries
+from vnlineage.ontology.store import open_store
 
 POLICY = "57-NQ/TW"
 

@@ -13,10 +13,10 @@ import platform
 import time
 from pathlib import Path
 
-from corpus.extract import extract_text
-from corpus.layout import lay_out
-from corpus.reader import find_documents, read_text
-from corpus.structure import parse_structure
+from vnlineage.corpus.extract import extract_text
+from vnlineage.corpus.layout import lay_out
+from vnlineage.corpus.reader import find_documents, read_text
+from vnlineage.corpus.structure import parse_structure
 
 
 def measure(paths: list[Path], repeat: int) -> dict[str, float]:

@@ -14,11 +14,11 @@ import statistics
 import tempfile
 import time
 
-from graph import queries
-from graph.cache import cache_path, load_projection
-from ontology.ingest import load_vocabulary, prepare_document, write_prepared
-from ontology.store import open_store
-from corpus.reader import find_documents
+from vnlineage.graph import queries
+from vnlineage.graph.cache import cache_path, load_projection
+from vnlineage.ontology.ingest import load_vocabulary, prepare_document, write_prepared
+from vnlineage.ontology.store import open_store
+from vnlineage.corpus.reader import find_documents
 
 
 def timed(function, runs: int) -> tuple[float, float]:

@@ -60,7 +60,7 @@ def _run(command: list[str], **kwargs) -> tuple[float, float, subprocess.Complet
 
 
 def _extract_summary(path: str) -> tuple[str, list[str], list[list[str]], int]:
-    from corpus.extract import extract_file
+    from vnlineage.corpus.extract import extract_file
 
     record = extract_file(path)
     pairs = [[relation.subject, relation.object] for relation in record.relations if relation.subject != "self" and relation.method == "explicit"]
@@ -91,7 +91,7 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
     truth = {json.loads(line)["file"]: json.loads(line) for line in open(workdir / "corpus" / "truth.jsonl", encoding="utf-8")}
 
     # Extraction: one process on a sample, then every core on the whole corpus (which also gives F1).
-    from corpus.extract import extract_file
+    from vnlineage.corpus.extract import extract_file
 
     extract_file(paths[0])
     chosen = paths[:sample]
@@ -126,7 +126,7 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
     results["validate_summary"] = result.stdout.strip().splitlines()[0] if result.stdout.strip() else result.stderr[-300:]
 
     # Projection: cold in a fresh process, with and without its cache.
-    probe = ("import sys, time; from ontology.store import open_store; from graph.cache import load_projection; "
+    probe = ("import sys, time; from vnlineage.ontology.store import open_store; from vnlineage.graph.cache import load_projection; "
              "s = open_store(sys.argv[1], read_only=True); t = time.perf_counter(); g = load_projection(s); "
              "print(time.perf_counter() - t, g.number_of_nodes(), g.number_of_edges())")
     cache = store.with_name(store.name + ".projection")
@@ -138,9 +138,9 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
     results.update(projection_build_s=float(result.stdout.split()[0]), projection_build_rss_mb=rss)
 
     # Queries on the loaded projection.
-    from graph import queries
-    from graph.cache import load_projection
-    from ontology.store import open_store
+    from vnlineage.graph import queries
+    from vnlineage.graph.cache import load_projection
+    from vnlineage.ontology.store import open_store
 
     opened = open_store(str(store), read_only=True)
     graph = load_projection(opened)
@@ -152,7 +152,7 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
         results[f"{label}_p50_ms"], results[f"{label}_p95_ms"] = _percentiles(function, 20 if label != "coverage" else 5)
 
     # Side by side: the same cascade through NetworkX, Oxigraph (property path) and rdflib (sample).
-    from ontology.catalogue import catalogue_iri
+    from vnlineage.ontology.catalogue import catalogue_iri
 
     target = catalogue_iri("57-NQ/TW")
     path_query = ("PREFIX lin: <https://w3id.org/vn-lineage/ontology#> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
@@ -165,7 +165,7 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
     gc.collect()  # the maps below are timed without the sample's rdflib objects beside them
 
     # Maps: the project's (aggregated national and the 57 cascade) and pyvis's from_nx on the same cascade.
-    from graph.maps import build_map, write_map
+    from vnlineage.graph.maps import build_map, write_map
 
     for label, policy in (("map_national", None), ("map_57", "57-NQ/TW")):
         started = time.perf_counter()
@@ -194,8 +194,8 @@ def measure(plans: int, sample: int, browser: bool, workdir: Path) -> dict:
     results["from_nx_s"] = time.perf_counter() - started
 
     # Text reuse: LSH against exhaustive comparison of every passage pair, on a sample.
-    from corpus.reader import read_text
-    from corpus.reuse import find_reuse, reuse_document
+    from vnlineage.corpus.reader import read_text
+    from vnlineage.corpus.reuse import find_reuse, reuse_document
 
     reuse_sample = paths[: min(500, len(paths))]
     documents = []
@@ -219,7 +219,7 @@ def _sample_side_by_side(opened, path_query: str, sample: int) -> dict:
     """The property path on `sample` plans' graphs: Oxigraph in memory vs rdflib."""
     import rdflib
 
-    from ontology.store import open_store
+    from vnlineage.ontology.store import open_store
 
     results: dict = {}
     sample_graphs = [row["g"] for row in opened.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?p a <https://w3id.org/vn-lineage/ontology#Plan> } }").rows[:sample]]
@@ -242,7 +242,7 @@ def _exhaustive_reuse(documents) -> set[tuple[str, str]]:
     and the same boilerplate rules, no hashing; the reference LSH's result is checked against."""
     from collections import Counter, defaultdict
 
-    from corpus.reuse import _aligned_runs, _quoted_shingles, is_boilerplate
+    from vnlineage.corpus.reuse import _aligned_runs, _quoted_shingles, is_boilerplate
 
     frequency: Counter = Counter()
     for document in documents:

@@ -34,8 +34,8 @@ import re
 import textwrap
 from pathlib import Path
 
-from corpus.registry import registry
-from corpus.units import gazetteer
+from vnlineage.corpus.registry import registry
+from vnlineage.corpus.units import gazetteer
 
 __all__ = ["generate"]
 

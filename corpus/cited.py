@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.records import PlanRecord
-from corpus.registry import registry
+from .records import PlanRecord
+from .registry import registry
 
 __all__ = ["CitedDocument", "cited_documents", "source_address", "search_catalogue"]
 
@@ -100,7 +100,7 @@ def cited_documents(records: list[PlanRecord], sources: dict[str, str] | None = 
 def search_catalogue(query: str | None = None) -> list:
     """Catalogue documents whose symbol, type, issuer, title or names hold every word of `query`
     (diacritics and case optional: "ngan sach" finds Luật Ngân sách nhà nước); all without one."""
-    from corpus.text import ascii_key
+    from .text import ascii_key
 
     entries = registry().catalogue
     if not query or not query.strip():

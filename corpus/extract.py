@@ -7,18 +7,18 @@ import re
 import time
 from pathlib import Path
 
-from corpus.implicit import DESCRIPTION_CONFIDENCE, descriptive_references, topic_links
-from corpus.layout import lay_out
-from corpus.indicators import extract_indicators
-from corpus.metadata import PlanFacts, read_plan_facts
-from corpus.pipeline import make_pipeline
-from corpus.reader import read_text
-from corpus.records import DocumentInfo, Evidence, PlanRecord, Reference, Relation
-from corpus.relations import Item, extract_relations, self_mentions
-from corpus.resolve import IRI_BASE, catalogue_reference, document_iri, resolve_references, slug
-from corpus.structure import Structure, parse_structure
-from corpus.tasks import OfficeNames, extract_tasks
-from corpus.text import Text, fold_key
+from .implicit import DESCRIPTION_CONFIDENCE, descriptive_references, topic_links
+from .layout import lay_out
+from .indicators import extract_indicators
+from .metadata import PlanFacts, read_plan_facts
+from .pipeline import make_pipeline
+from .reader import read_text
+from .records import DocumentInfo, Evidence, PlanRecord, Reference, Relation
+from .relations import Item, extract_relations, self_mentions
+from .resolve import IRI_BASE, catalogue_reference, document_iri, resolve_references, slug
+from .structure import Structure, parse_structure
+from .tasks import OfficeNames, extract_tasks
+from .text import Text, fold_key
 
 __all__ = ["extract_file", "extract_text", "DEFAULT_TIME_LIMIT"]
 

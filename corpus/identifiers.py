@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from corpus.text import ascii_key
+from .text import ascii_key
 
 IRI_BASE = "https://w3id.org/vn-lineage/"
 

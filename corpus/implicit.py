@@ -26,9 +26,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.registry import DATA_DIR, CatalogueEntry, alternation, registry, starts_with
-from corpus.structure import PartialDate
-from corpus.text import Text, fold_key
+from .registry import DATA_DIR, CatalogueEntry, alternation, registry, starts_with
+from .structure import PartialDate
+from .text import Text, fold_key
 
 __all__ = ["DescriptiveReference", "TopicLink", "descriptive_references", "topic_links", "TOPIC_CONFIDENCE_CAP"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from corpus.records import Indicator
-from corpus.structure import Section, Structure, Table
-from corpus.text import fold_key
+from .records import Indicator
+from .structure import Section, Structure, Table
+from .text import fold_key
 
 __all__ = ["parse_number", "parse_target", "extract_indicators", "is_indicator_heading"]
 

@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from corpus.registry import alternation, registry
-from corpus.structure import type_line
-from corpus.text import LOWER, UPPER, Text
+from .registry import alternation, registry
+from .structure import type_line
+from .text import LOWER, UPPER, Text
 
 __all__ = ["Layout", "Block", "lay_out"]
 

@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.registry import parse_symbol, registry
-from corpus.resolve import PlanContext, canonical_issuer
-from corpus.structure import PartialDate, Structure, parse_date
-from corpus.text import LOWER, UPPER, fold_key
-from corpus.units import REFORM_DATE, Commune, NamedUnit, Province, gazetteer, units_in
+from .registry import parse_symbol, registry
+from .resolve import PlanContext, canonical_issuer
+from .structure import PartialDate, Structure, parse_date
+from .text import LOWER, UPPER, fold_key
+from .units import REFORM_DATE, Commune, NamedUnit, Province, gazetteer, units_in
 
 __all__ = ["PlanFacts", "read_plan_facts", "read_units", "field_sources", "has_official_header"]
 

@@ -28,9 +28,9 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import registry as spacy_registry
 
-from corpus.registry import DATA_DIR, alternation, keyed_pattern, official_symbol, registry, starts_with
-from corpus.structure import PartialDate
-from corpus.text import LOWER, UPPER, fold_key
+from .registry import DATA_DIR, alternation, keyed_pattern, official_symbol, registry, starts_with
+from .structure import PartialDate
+from .text import LOWER, UPPER, fold_key
 
 __all__ = ["make_pipeline", "ExtractionTimeout", "REFERENCE_ATTRIBUTES"]
 

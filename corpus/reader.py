@@ -13,7 +13,7 @@ import zipfile
 from itertools import islice
 from pathlib import Path
 
-from corpus.text import Text, normalize
+from .text import Text, normalize
 
 __all__ = ["DocumentError", "read_text", "decode_bytes", "check_legacy_fonts", "find_documents", "SUPPORTED_SUFFIXES", "MAX_MEGABYTES"]
 
@@ -94,7 +94,7 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, tuple[
 def _legacy_tables() -> dict:
     import json
 
-    from corpus.registry import DATA_DIR
+    from .registry import DATA_DIR
 
     return json.loads((DATA_DIR / "legacy-encodings.json").read_text(encoding="utf-8"))
 

@@ -18,9 +18,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from corpus.records import Evidence, Reference, Relation
-from corpus.registry import alternation, keyed_pattern, parse_symbol, registry
-from corpus.text import UPPER, Text, fold_key
+from .records import Evidence, Reference, Relation
+from .registry import alternation, keyed_pattern, parse_symbol, registry
+from .text import UPPER, Text, fold_key
 
 __all__ = ["Item", "extract_relations", "clauses", "sentence_around", "self_mentions"]
 

@@ -6,14 +6,13 @@ the plan's own context, or the catalogue.  What cannot be resolved stays unknown
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 
-from corpus.identifiers import IRI_BASE, slug
-from corpus.records import Mention, Reference
-from corpus.registry import law_in_force, parse_symbol, registry, symbol_key
-from corpus.structure import PartialDate
-from corpus.text import Text, ascii_key, fold_key
+from .identifiers import IRI_BASE, slug
+from .records import Mention, Reference
+from .registry import law_in_force, parse_symbol, registry, symbol_key
+from .structure import PartialDate
+from .text import Text, fold_key
 
 __all__ = ["PlanContext", "resolve_references", "document_iri", "canonical_issuer", "slug", "catalogue_reference"]
 

@@ -24,10 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.records import PlanRecord, caption
-from corpus.registry import registry
-from corpus.structure import Structure, parse_structure
-from corpus.text import Text, fold_key
+from .records import PlanRecord, caption
+from .registry import registry
+from .structure import Structure, parse_structure
+from .text import Text, fold_key
 
 __all__ = ["Passage", "ReuseDocument", "ReuseLink", "document_passages", "find_reuse", "is_boilerplate", "reuse_document"]
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from corpus.registry import alternation, registry
-from corpus.text import LOWER, UPPER, Text, fold_key
+from .registry import alternation, registry
+from .text import LOWER, UPPER, Text, fold_key
 
 __all__ = ["Line", "PartialDate", "Header", "Section", "Table", "Row", "Appendix", "Signature", "Structure", "parse_structure"]
 

@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.indicators import is_indicator_heading
-from corpus.records import Task
-from corpus.registry import registry
-from corpus.identifiers import slug
-from corpus.structure import Section, Structure, Table
-from corpus.text import UPPER, fold_key
+from .indicators import is_indicator_heading
+from .records import Task
+from .registry import registry
+from .identifiers import slug
+from .structure import Section, Structure, Table
+from .text import UPPER, fold_key
 
 __all__ = ["OfficeNames", "extract_tasks", "is_task_heading"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.text import fold_key
+from .text import fold_key
 
 __all__ = ["Province", "Commune", "NamedUnit", "Gazetteer", "gazetteer", "units_in", "REFORM_DATE", "GazetteerMissing"]
 
@@ -151,6 +151,16 @@ class Gazetteer:
         if len(eras) > 1:
             found = [commune for commune in found if commune.era == "2025"]
         return found[0] if len(found) == 1 else None
+
+    def codes(self, commune: str | None, province: str | None) -> tuple[str | None, str | None]:
+        """The official codes (commune, province) of a commune named without its kind, since the
+        reform; None where the gazetteer has no such unit or cannot tell which one is meant."""
+        found_province = self.province(province, before_reform=False) if province else None
+        if commune is None:
+            return None, found_province.code if found_province else None
+        candidates = [unit for kind in _COMMUNE_KINDS for unit in self.find_communes(kind, commune, found_province, before_reform=False)
+                      if unit.era == "2025"] if found_province else []
+        return (candidates[0].code if len(candidates) == 1 else None), (found_province.code if found_province else None)
 
     def successor(self, commune: Commune) -> Commune | None:
         """The commune since the reform that took a pre-reform commune over."""

@@ -26,9 +26,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.projection import LINEAGE_PREDICATES, PROJECTED_PREDICATES, assemble, group_facts, project, without_cyclic_gc
-from ontology.store import OxigraphStore, Store
-from ontology.terms import LIN
+from .projection import LINEAGE_PREDICATES, PROJECTED_PREDICATES, assemble, group_facts, project, without_cyclic_gc
+from ..ontology.store import OxigraphStore, Store
+from ..ontology.terms import LIN
 
 __all__ = ["store_version", "load_projection", "load_summary", "load_communes", "cache_path", "save_ingested_projection", "record_store_files", "LAYERS"]
 
@@ -126,7 +126,7 @@ class _Header:
 
 
 def _dump(graph: nx.MultiDiGraph, version: str, summary: dict, path: Path, fingerprint: str | None = None) -> None:
-    from graph.lookup import communes
+    from .lookup import communes
 
     with without_cyclic_gc():
         split = _split(graph)

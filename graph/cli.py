@@ -7,9 +7,9 @@ import sys
 
 import click
 
-from corpus import __version__
-from graph.render import format_table, render_plan_summary
-from ontology.store import StoreError, open_store
+from ..corpus import __version__
+from .render import format_table, render_plan_summary
+from ..ontology.store import StoreError
 
 
 #: Rows a table shows unless --limit or --all says otherwise: with its summary, one screen.
@@ -42,7 +42,7 @@ def main() -> None:
 
 
 def _documents_or_fail(paths: tuple[str, ...]) -> list:
-    from corpus.reader import find_documents
+    from ..corpus.reader import find_documents
 
     documents = find_documents(paths)
     if not documents:
@@ -60,11 +60,11 @@ def read(paths: tuple[str, ...], output_format: str, blocks: bool) -> None:
 
     A debugging view: it shows what the extractor sees before it looks for references.
     """
-    from corpus.layout import lay_out
-    from corpus.metadata import has_official_header, read_plan_facts
-    from corpus.reader import DocumentError, read_text
-    from corpus.structure import parse_structure
-    from graph.reading import reading_to_dict, render_reading
+    from ..corpus.layout import lay_out
+    from ..corpus.metadata import has_official_header, read_plan_facts
+    from ..corpus.reader import DocumentError, read_text
+    from ..corpus.structure import parse_structure
+    from .reading import reading_to_dict, render_reading
 
     failures = 0
     for path in _documents_or_fail(paths):
@@ -103,9 +103,9 @@ def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> No
     lineage extract corpus/plans --format table
     lineage extract plan.docx --format json > plan.jsonl
     """
-    from corpus.extract import extract_text
-    from corpus.pipeline import ExtractionTimeout
-    from corpus.reader import DocumentError, read_text
+    from ..corpus.extract import extract_text
+    from ..corpus.pipeline import ExtractionTimeout
+    from ..corpus.reader import DocumentError, read_text
 
     failures = 0
     for path in _documents_or_fail(paths):
@@ -144,8 +144,8 @@ def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: s
     if suggest_from:
         _suggest_catalogue_entries(suggest_from, output_format, _row_limit(output_format, limit, show_all))
         return
-    from corpus.cited import search_catalogue
-    from corpus.registry import registry
+    from ..corpus.cited import search_catalogue
+    from ..corpus.registry import registry
 
     entries = search_catalogue(query)
     if not entries:
@@ -163,9 +163,9 @@ def catalogue(query: str | None, suggest_from: tuple[str, ...], output_format: s
 
 
 def _suggest_catalogue_entries(paths: tuple[str, ...], output_format: str, limit: int | None) -> None:
-    from corpus.cited import cited_documents, source_address
-    from corpus.extract import extract_text
-    from corpus.reader import DocumentError, read_text
+    from ..corpus.cited import cited_documents, source_address
+    from ..corpus.extract import extract_text
+    from ..corpus.reader import DocumentError, read_text
 
     records, sources = [], {}
     for path in _documents_or_fail(paths):
@@ -198,29 +198,6 @@ def store_options(function):
     )(function)
 
 
-def _open(store_spec: str | None, update_url: str | None, read_only: bool, allow_update: bool = True):
-    try:
-        return open_store(store_spec, read_only=read_only, update_url=update_url, allow_update=allow_update)
-    except StoreError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _prepared_documents(documents: list, jobs: int, time_limit: float, facts_for=None):
-    from functools import partial
-
-    from ontology.ingest import prepare_document
-
-    prepare = partial(prepare_document, time_limit=time_limit, facts_for=facts_for)
-    if jobs == 1:
-        yield from map(prepare, documents)
-        return
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
-        yield from pool.map(prepare, documents, chunksize=max(1, min(16, len(documents) // ((jobs or os.cpu_count() or 1) * 4) or 1)))
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_options
@@ -234,50 +211,17 @@ def ingest(paths: tuple[str, ...], store_spec: str | None, update_url: str | Non
     batches it finished. Afterwards the graph the queries use is cached beside the store.
     A file that cannot be read is reported and the others go on (exit code 1 at the end).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from graph.cache import record_store_files, save_ingested_projection
-    from graph.projection import PROJECTED_PREDICATES
-    from ontology.ingest import GraphWriter, load_vocabulary
-
     documents = _documents_or_fail(paths)
-    store = _open(store_spec, update_url, read_only=False)
-    counts = {"changed": 0, "unchanged": 0, "failed": 0}
-    facts_by_graph: dict[str, list] = {}
-    with store:
-        try:
-            load_vocabulary(store)
-            progress = click.progressbar(length=len(documents), label="ingesting", file=sys.stderr) if sys.stderr.isatty() else None
-            with GraphWriter(store) as writer:
-                for prepared in _prepared_documents(documents, jobs, time_limit, PROJECTED_PREDICATES):
-                    if prepared.error:
-                        click.echo(f"error: {prepared.error}", err=True)
-                        counts["failed"] += 1
-                    else:
-                        for warning in prepared.warnings:
-                            click.echo(f"warning: {warning}", err=True)
-                        counts["changed" if writer.write(prepared) else "unchanged"] += 1
-                        facts_by_graph[prepared.graph] = prepared.facts
-                    if progress is not None:
-                        progress.update(1)
-            if progress is not None:
-                progress.render_finish()
-            # Oxigraph compacts without holding Python's lock: the projection is assembled on
-            # the other core meanwhile (10 s of a national ingest's 17).
-            with ThreadPoolExecutor(max_workers=1) as compaction:
-                compacted = compaction.submit(store.optimize) if counts["changed"] else None
-                save_ingested_projection(store, facts_by_graph)
-            if compacted is not None:
-                compacted.result()
-            triples = store.triple_count()
-        except StoreError as error:
-            raise click.ClickException(str(error)) from None
-    record_store_files(store)
-    click.echo(
-        f"{counts['changed'] + counts['unchanged']} document(s) ingested ({counts['changed']} new or changed, {counts['unchanged']} unchanged), "
-        f"{counts['failed']} failed; {triples} triples in {store.location}"
-    )
-    if counts["failed"]:
+
+    def heard(row: dict) -> None:
+        if row["outcome"] == "failed":
+            click.echo(f"error: {row['message']}", err=True)
+        for warning in row["warnings"]:
+            click.echo(f"warning: {warning}", err=True)
+
+    report = _ask(store_spec, update_url, "ingest", documents, jobs=jobs, time_limit=time_limit, on_document=heard, step=None)
+    click.echo(report.summary())
+    if report.data["failed"]:
         sys.exit(1)
 
 
@@ -289,8 +233,6 @@ def validate(store_spec: str | None, update_url: str | None) -> None:
     The merge of all graphs is checked a few graphs at a time, so a national store fits in
     memory (3,321 plans: about 2 minutes, under 0.5 GB).
     """
-    from ontology.validate import validate_store
-
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -300,8 +242,7 @@ def validate(store_spec: str | None, update_url: str | None) -> None:
         if bar is not None:
             bar.update(done - bar.pos)
 
-    with _open(store_spec, update_url, read_only=True) as store:
-        report = validate_store(store, progress=progress)
+    report = _ask(store_spec, update_url, "validate", progress=progress, step=None)
     if bar is not None:
         bar.render_finish()
     click.echo(report.render())
@@ -318,15 +259,7 @@ _EXPORT_FORMATS = ["ttl", "jsonld", "nt", "nq", "graphml", "gexf", "csv"]
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="File to write (CSV writes FILE-nodes.csv and FILE-edges.csv).")
 def export(store_spec: str | None, update_url: str | None, output_format: str, output: str | None) -> None:
     """Export the graph: RDF (Turtle, JSON-LD, N-Triples, N-Quads) or a network for Gephi and yEd (GraphML, GEXF, CSV)."""
-    from graph.export import export_graph
-    from graph.progress import slow_step
-
-    with _open(store_spec, update_url, read_only=True) as store:
-        try:
-            with slow_step(f"exporting {output_format}"):
-                written = export_graph(store, output_format, output)
-        except StoreError as error:
-            raise click.ClickException(str(error)) from None
+    written = _ask(store_spec, update_url, "export", output_format, output, step=f"exporting {output_format}")
     if output is None and written is not None:
         click.echo(written, nl=False)
     elif output is not None:
@@ -363,15 +296,10 @@ def sparql(query: str, store_spec: str | None, update_url: str | None, output_fo
     update = _is_update(query)
     if update and not allow_update:
         raise click.ClickException("this is a SPARQL update; the store is read-only unless --allow-update is given")
-    with _open(store_spec, update_url, read_only=not update, allow_update=allow_update) as store:
-        try:
-            if update:
-                store.update(query)
-                click.echo("update applied")
-                return
-            result = store.query(query)
-        except StoreError as error:
-            raise click.ClickException(str(error)) from None
+    result = _ask(store_spec, update_url, "sparql", query, allow_update=update, step="querying")
+    if update:
+        click.echo("update applied")
+        return
     if output_format == "json":
         click.echo(json.dumps({"variables": result.variables, "rows": result.rows}, ensure_ascii=False, indent=1))
     elif output_format == "csv":
@@ -389,13 +317,7 @@ def sparql(query: str, store_spec: str | None, update_url: str | None, output_fo
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats(store_spec: str | None, update_url: str | None, output_format: str) -> None:
     """What the graph holds: documents by level and type, relations by type and method, tasks, indicators, offices."""
-    from graph.cache import load_summary
-
-    with _open(store_spec, update_url, read_only=True) as store:
-        try:
-            numbers = load_summary(store)
-        except StoreError as error:
-            raise click.ClickException(str(error)) from None
+    numbers = _ask(store_spec, update_url, "stats", step=None).data
     if output_format == "json":
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=1))
         return
@@ -411,38 +333,29 @@ def stats(store_spec: str | None, update_url: str | None, output_format: str) ->
 
 # --- lineage queries ------------------------------------------------------------------
 
-def _projection(store_spec: str | None, update_url: str | None, *layers: str, provinces=None, alone: bool = False):
-    """The projection's `layers` (see graph.cache.LAYERS and load_projection; all if none are named)."""
+def _ask(store_spec: str | None, update_url: str | None, question: str, *args, step: str | None = "reading the graph", **options):
+    """The knowledge graph's answer to `question` (a method of vnlineage.KnowledgeGraph, which
+    notebooks call too), with a bad name or store said in one line; `step`: what a person at a
+    terminal is told if it takes more than a second."""
     import gc
+    from contextlib import nullcontext
 
-    from graph.cache import load_projection
-    from graph.progress import slow_step
+    from .api import KnowledgeGraph
+    from .lookup import LookupError_
+    from .progress import slow_step
 
-    with _open(store_spec, update_url, read_only=True) as store:
-        try:
-            with slow_step("reading the graph (built anew from the store after it changes)"):
-                graph = load_projection(store, layers, provinces=provinces, alone=alone)
-        except StoreError as error:
-            raise click.ClickException(str(error)) from None
-    # A query command is one short process that builds its answer and ends: from here on the
-    # cycle collector would only rescan that answer as it grows (0.1 s of a national trace).
-    gc.disable()
-    return graph
+    if question not in _WRITES:
+        # A query command is one short process that builds its answer and ends: the cycle
+        # collector would only rescan the graph and the answer as they grow (0.1 s nationally).
+        gc.disable()
+    try:
+        with slow_step(step) if step else nullcontext():
+            return getattr(KnowledgeGraph(store_spec, update_url), question)(*args, **options)
+    except (LookupError_, ValueError, StoreError) as error:
+        raise click.ClickException(str(error)) from None
 
 
-def _commune_projection(store_spec: str | None, update_url: str | None, commune: str | None, *layers: str):
-    """(the projection, the commune) for a query about one commune: its province's tasks and
-    indicators only, the commune found in the cache's list of communes before any layer is read."""
-    from graph.cache import load_communes
-    from graph.lookup import Commune, find_commune_among
-
-    if commune:
-        with _open(store_spec, update_url, read_only=True) as store:
-            known = load_communes(store)
-        if known is not None:
-            found = _run_query(find_commune_among, [Commune(*pair) for pair in known], commune)
-            return _projection(store_spec, update_url, *layers, provinces=[found.province]), found
-    return _projection(store_spec, update_url, *layers), commune
+_WRITES = ("ingest", "reuse", "sparql")
 
 
 def _format_option(function):
@@ -490,27 +403,6 @@ def _cascade_summary(items: list[dict]) -> list[str]:
     return lines
 
 
-def _run_query(function, *args, **kwargs):
-    from graph.lookup import LookupError_
-
-    try:
-        return function(*args, **kwargs)
-    except (LookupError_, ValueError) as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _in_lineage_layer(store_spec: str | None, update_url: str | None, function, *args):
-    """`function`'s answer on the lineage layer alone, or None if an item it names is not there."""
-    from graph.lookup import LookupError_, NotFound
-
-    try:
-        return function(_projection(store_spec, update_url, "lineage"), *args)
-    except NotFound:
-        return None
-    except (LookupError_, ValueError) as error:
-        raise click.ClickException(str(error)) from None
-
-
 _implicit_option = click.option("--implicit/--explicit-only", "implicit", default=True, show_default=True,
                                 help="Include inferred links (topic, description, text reuse), or explicit citations only.")
 
@@ -529,10 +421,7 @@ def trace(policy, store_spec, update_url, province, commune, implicit, min_confi
 
     POLICY is forgiving: 57, "NQ 57", 57-nq/tw and "Nghị quyết 57" all find 57-NQ/TW.
     """
-    from graph.queries import trace as run_trace
-
-    graph = _projection(store_spec, update_url, "lineage")
-    result = _run_query(run_trace, graph, policy, province=province, commune=commune, explicit_only=not implicit, min_confidence=min_confidence)
+    result = _ask(store_spec, update_url, "trace", policy, province=province, commune=commune, explicit_only=not implicit, min_confidence=min_confidence).data
     shown = _row_limit(output_format, limit, show_all)
     rows = [
         [item.get("level", "task") if item["kind"] != "task" else "task", item.get("caption") or item["label"],
@@ -559,12 +448,7 @@ def ancestry(item, store_spec, update_url, output_format, limit, show_all):
     ITEM is a document ("86/KH-UBND"), or a task as "COMMUNE: SECTION" ("Tích Lương: 2.2.6 #1") or
     "COMMUNE: ROW" for appendix task tables ("An Dương: 33").
     """
-    from graph.queries import ancestry as run_ancestry
-
-    # A plan, or a task on a lineage edge, is in the lineage layer: the other tasks have no chain.
-    result = _in_lineage_layer(store_spec, update_url, run_ancestry, item)
-    if result is None:
-        result = _run_query(run_ancestry, _projection(store_spec, update_url, "tasks"), item)
+    result = _ask(store_spec, update_url, "ancestry", item).data
     head = result["item"]
     rows = [[position + 1, " > ".join(f"{step['label']}" for step in chain)] for position, chain in enumerate(result["chains"])]
     if output_format == "table":
@@ -577,11 +461,13 @@ def _draw(function, result: dict, path: str, **options) -> None:
     """Draw `result` into `path` and say where it went, on stderr: stdout stays the answer (json and csv included)."""
     from pathlib import Path
 
-    from graph.progress import slow_step
+    from .progress import slow_step
 
     try:
         with slow_step("drawing the plot"):
-            written = _run_query(function, result, path, **options)
+            written = function(result, path, **options)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     except OSError as error:
         raise click.ClickException(f"{path}: cannot write the plot ({error.strerror or error})") from None
     click.echo(f"plot: {Path(written).resolve()}", err=True)
@@ -597,9 +483,8 @@ def _draw(function, result: dict, path: str, **options) -> None:
               help="Heatmap rows: communes, or provinces (the share of their communes); default: communes up to 60 of them.")
 def coverage(store_spec, update_url, implicit, output_format, limit, show_all, plot_path, plot_by):
     """Communes × central policies: how many tasks of each commune implement each policy (explicit+inferred)."""
-    from graph.queries import coverage as run_coverage
-
-    result = _run_query(run_coverage, _projection(store_spec, update_url, "lineage"), explicit_only=not implicit)
+    answer = _ask(store_spec, update_url, "coverage", explicit_only=not implicit)
+    result = answer.data
     headers = ["commune"] + result["policies"]
     rows = []
     for name in result["communes"]:
@@ -613,7 +498,7 @@ def coverage(store_spec, update_url, implicit, output_format, limit, show_all, p
         click.echo(f"{len(result['communes']):,} communes × {len(result['policies'])} central policies; communes with a task implementing each: {_counted(implementing)}")
     _emit(output_format, result, headers, rows, limit=_row_limit(output_format, limit, show_all))
     if plot_path:
-        from graph.plots import coverage_heatmap
+        from .plots import coverage_heatmap
 
         _draw(coverage_heatmap, result, plot_path, by=plot_by)
 
@@ -626,9 +511,7 @@ def coverage(store_spec, update_url, implicit, output_format, limit, show_all, p
 @_listing_options
 def gaps(policy, store_spec, update_url, implicit, output_format, limit, show_all):
     """Communes that do not implement POLICY although other communes of their province do."""
-    from graph.queries import gaps as run_gaps
-
-    result = _run_query(run_gaps, _projection(store_spec, update_url, "lineage"), policy, explicit_only=not implicit)
+    result = _ask(store_spec, update_url, "gaps", policy, explicit_only=not implicit).data
     rows = [[row["province"], row["commune"], ", ".join(row["peers_implementing"])] for row in result["gaps"]]
     if output_format == "table":
         provinces = {row["province"] for row in result["gaps"]}
@@ -647,9 +530,8 @@ def gaps(policy, store_spec, update_url, implicit, output_format, limit, show_al
 @click.option("--plot-by", type=click.Choice(["country", "province"]), default="country", show_default=True, help="One curve for the country, or one a province as well.")
 def latency(policy, store_spec, update_url, implicit, output_format, limit, show_all, plot_path, plot_by):
     """Days from POLICY's date to each implementing document, per level and province; undated ones listed apart."""
-    from graph.queries import latency as run_latency
-
-    result = _run_query(run_latency, _projection(store_spec, update_url, "lineage"), policy, explicit_only=not implicit)
+    answer = _ask(store_spec, update_url, "latency", policy, explicit_only=not implicit)
+    result = answer.data
     rows = [[row.get("level", ""), row.get("caption") or row["label"], row["date"], row["days"]] for row in result["documents"]]
     rows += [[row.get("level", ""), row.get("caption") or row["label"], row.get("month") or "undated", "undated"] for row in result["undated"]]
     if output_format == "table":
@@ -661,7 +543,7 @@ def latency(policy, store_spec, update_url, implicit, output_format, limit, show
               [[group["level"], group["province"] or "", group["documents"], group["first"], group["median"], group["last"]] for group in result["groups"]],
               limit=_row_limit(output_format, limit, show_all))
     if plot_path:
-        from graph.plots import diffusion_curve
+        from .plots import diffusion_curve
 
         _draw(diffusion_curve, result, plot_path, by_province=plot_by == "province")
 
@@ -674,10 +556,7 @@ def latency(policy, store_spec, update_url, implicit, output_format, limit, show
 @_listing_options
 def offices(store_spec, update_url, policy, commune, output_format, limit, show_all):
     """Lead and partner workload of each office, per commune."""
-    from graph.queries import offices as run_offices
-
-    graph, commune = _commune_projection(store_spec, update_url, commune, "lineage" if policy else "tasks")
-    result = _run_query(run_offices, graph, policy=policy, commune=commune)
+    result = _ask(store_spec, update_url, "offices", policy=policy, commune=commune).data
     _emit(output_format, result, ["commune", "province", "office", "lead", "partner"], [[row["commune"], row["province"], row["office"], row["lead"], row["partner"]] for row in result], limit=_row_limit(output_format, limit, show_all))
 
 
@@ -689,15 +568,11 @@ def offices(store_spec, update_url, policy, commune, output_format, limit, show_
 @_listing_options
 def indicators(query, store_spec, update_url, shared, output_format, limit, show_all):
     """One indicator compared across communes (QUERY without diacritics is fine: "bao hiem y te")."""
-    from graph.queries import indicators as run_indicators, shared_indicators
-
+    result = _ask(store_spec, update_url, "indicators", query, shared=shared).data
     if shared:
-        result = shared_indicators(_projection(store_spec, update_url, "indicators", alone=True))
         rows = [[row["province"], row["indicator"], f"{row['comparator'] if row['comparator'] not in ('=', None) else ''}{row['target']:g}", row["unit"] or "", ", ".join(row["communes"])] for row in result]
         _emit(output_format, result, ["province", "indicator", "target", "unit", "communes"], rows, limit=_row_limit(output_format, limit, show_all))
         return
-    # Indicators are compared by their own attributes: their layer is read alone.
-    result = _run_query(run_indicators, _projection(store_spec, update_url, "indicators", alone=True), query)
     comparators = {">=": "≥", "<=": "≤", "=": "", None: ""}
     rows = [[row["indicator"], row["commune"], row["province"], f"{comparators.get(row['comparator'], row['comparator'] or '')}{row['target'] if row['target'] is not None else '—'}", row["unit"] or "", row["name"]] for row in result]
     _emit(output_format, result, ["indicator", "commune", "province", "target", "unit", "as written"], rows, limit=_row_limit(output_format, limit, show_all))
@@ -712,10 +587,7 @@ def indicators(query, store_spec, update_url, shared, output_format, limit, show
 @_listing_options
 def tasks(store_spec, update_url, policy, commune, lead, output_format, limit, show_all):
     """Ward and commune tasks with their lead and partner offices."""
-    from graph.queries import tasks as run_tasks
-
-    graph, commune = _commune_projection(store_spec, update_url, commune, "lineage" if policy else "tasks")
-    result = _run_query(run_tasks, graph, implements=policy, commune=commune, lead=lead)
+    result = _ask(store_spec, update_url, "tasks", implements=policy, commune=commune, lead=lead).data
     rows = [[item.get("commune", ""), item.get("section", ""), item.get("number", ""), ", ".join(item.get("lead", [])), item.get("text", "")] for item in result]
     _emit(output_format, result, ["commune", "section", "#", "lead", "task"], rows, limit=_row_limit(output_format, limit, show_all))
 
@@ -728,13 +600,7 @@ def tasks(store_spec, update_url, policy, commune, lead, output_format, limit, s
 @_listing_options
 def path(source, target, store_spec, update_url, output_format, limit, show_all):
     """The shortest chain between two documents or tasks."""
-    from graph.queries import path as run_path
-
-    # A chain of lineage edges lies in the lineage layer, and so do short chains between
-    # documents; any other path needs every layer.
-    result = _in_lineage_layer(store_spec, update_url, run_path, source, target, False)
-    if result is None:
-        result = _run_query(run_path, _projection(store_spec, update_url), source, target)
+    result = _ask(store_spec, update_url, "path", source, target).data
     if not result:
         raise click.ClickException(f"no path between {source} and {target}")
     rows = [[step.get("edge", {}).get("relation", ""), step["label"], step.get("kind", "")] for step in result]
@@ -751,15 +617,15 @@ def path(source, target, store_spec, update_url, output_format, limit, show_all)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, help="The HTML file to write (default: lineage-map-POLICY.html).")
 def map_command(policy, store_spec, update_url, commune, province, depth, implicit, output):
     """Write an interactive map of POLICY's cascade (or of the whole graph) as one HTML file that works offline."""
-    from corpus.identifiers import slug
-    from graph.maps import build_map, write_map
-    from graph.progress import slow_step
+    from ..corpus.identifiers import slug
 
-    graph = _projection(store_spec, update_url, *(("lineage",) if policy else ()))
-    with slow_step("drawing the map"):
-        data = _run_query(build_map, graph, policy, province=province, commune=commune, depth=depth, implicit=implicit)
-        path = write_map(data, output or f"lineage-map-{slug(policy) if policy else 'all'}.html")
-    click.echo(f"{len(data['nodes'])} nodes, {len(data['edges'])} edges: {path.resolve()}")
+    answer = _ask(store_spec, update_url, "map", policy, province=province, commune=commune, depth=depth, implicit=implicit,
+                  step="reading the graph and drawing the map")
+    try:
+        path = answer.save(output or f"lineage-map-{slug(policy) if policy else 'all'}.html")
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write the map ({error.strerror or error})") from None
+    click.echo(f"{len(answer.data['nodes'])} nodes, {len(answer.data['edges'])} edges: {path.resolve()}")
 
 
 @main.command()
@@ -773,34 +639,9 @@ def map_command(policy, store_spec, update_url, commune, province, depth, implic
 @_listing_options
 def reuse(paths, commune, min_words, include_boilerplate, save, store_spec, update_url, output_format, limit, show_all):
     """Passages that plans share with each other (copied from the province, or from a common template)."""
-    from corpus.extract import extract_text
-    from corpus.reader import DocumentError, read_text
-    from corpus.reuse import find_reuse, reuse_document
-    from corpus.text import ascii_key
-
-    documents = []
-    for path in _documents_or_fail(paths):
-        try:
-            text = read_text(path)
-        except DocumentError as error:
-            click.echo(f"error: {error}", err=True)
-            continue
-        documents.append(reuse_document(extract_text(text), text, min_words))
-    links = find_reuse(documents, min_words=min_words, include_boilerplate=include_boilerplate)
-    if commune:
-        wanted = ascii_key(commune)
-        links = [link for link in links if wanted in ascii_key(link.first.commune or "") or wanted in ascii_key(link.second.commune or "")]
-    data = [
-        {"first": link.first.label, "first_source": link.first.source, "second": link.second.label, "second_source": link.second.source,
-         "orientation": link.orientation, "words": link.words, "score": link.score, "boilerplate": link.boilerplate,
-         "spans": [{"first": list(span["first"]), "second": list(span["second"]), "words": span["words"], "score": span["score"], "boilerplate": span["boilerplate"]} for span in link.spans]}
-        for link in links
-    ]
+    data = _ask(store_spec, update_url, "reuse", _documents_or_fail(paths), commune=commune, min_words=min_words, include_boilerplate=include_boilerplate,
+                save=save, on_error=lambda message: click.echo(f"error: {message}", err=True), step=None).data
     rows = [[item["first"], item["second"], item["orientation"], item["words"], len(item["spans"]), next((span["first"][2][:70] for span in item["spans"] if not span["boilerplate"]), "")] for item in data]
     _emit(output_format, data, ["document", "shares text with", "orientation", "words", "passages", "first passage"], rows, limit=_row_limit(output_format, limit, show_all))
     if save:
-        from ontology.reuse import save_reuse
-
-        with _open(store_spec, update_url, read_only=False) as store:
-            save_reuse(store, links)
-        click.echo(f"stored {len(links)} reuse link(s) in {store.location}", err=True)
+        click.echo(f"stored {len(data)} reuse link(s) in {store_spec or 'the default store'}", err=True)

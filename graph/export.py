@@ -7,9 +7,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.projection import project
-from ontology.store import Store, StoreError
-from ontology.terms import PREFIXES
+from .projection import project
+from ..ontology.store import Store, StoreError
+from ..ontology.terms import PREFIXES
 
 __all__ = ["export_graph"]
 

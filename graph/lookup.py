@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 import networkx as nx
 
-from corpus.registry import official_symbol, registry, symbol_key
-from corpus.text import ascii_key, fold_key
-from graph.indexes import kept_on_graph
+from ..corpus.registry import official_symbol, registry, symbol_key
+from ..corpus.text import ascii_key, fold_key
+from .indexes import kept_on_graph
 
 __all__ = ["LookupError_", "AmbiguousName", "NotFound", "Commune", "communes", "find_document", "find_commune", "find_commune_among", "find_item", "tokens"]
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
-from graph.layout import ROW_GAP, bottom, layered_positions
-from graph.projection import without_cyclic_gc
-from graph.queries import IMPLICIT_METHODS, LINEAGE, lineage_edges, trace
+from .layout import ROW_GAP, bottom, layered_positions
+from .projection import without_cyclic_gc
+from .queries import IMPLICIT_METHODS, LINEAGE, lineage_edges, trace
 
 __all__ = ["build_map", "write_map", "map_html", "AGGREGATE_ABOVE", "LEVEL_ROWS", "COLOURS"]
 
@@ -314,7 +314,7 @@ def _place(nodes: list[dict], edges: list[dict]) -> None:
 def build_map(graph: nx.MultiDiGraph, policy: str | None = None, province: str | None = None, commune: str | None = None,
               depth: int | None = None, implicit: bool = True, aggregate_above: int = AGGREGATE_ABOVE) -> dict:
     """The map's data: nodes, edges, options and a title (see `map_html` and `write_map`)."""
-    from graph.lookup import communes, find_commune
+    from .lookup import communes, find_commune
 
     if commune:
         commune = find_commune(graph, commune)

@@ -1,17 +1,20 @@
 """Pictures of a cascade: the diffusion curve of a policy and the coverage heatmap.
 
-Drawn with matplotlib's Agg backend (no display needed) in DejaVu Sans, which
-matplotlib ships and which has every Vietnamese letter; titles and axes are in
-Vietnamese, as the researchers who read them write.
+Drawn on matplotlib figures made without pyplot (no display and no backend needed,
+and a notebook's own matplotlib settings left alone) in DejaVu Sans, which matplotlib
+ships and which has every Vietnamese letter; titles and axes are in Vietnamese, as the
+researchers who read them write.
 """
 
 from __future__ import annotations
 
+import io
 import math
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-__all__ = ["diffusion_curve", "coverage_heatmap", "PLOT_SUFFIXES", "HEATMAP_COMMUNES_UP_TO"]
+__all__ = ["Plot", "diffusion_figure", "diffusion_curve", "coverage_figure", "coverage_heatmap", "PLOT_SUFFIXES", "HEATMAP_COMMUNES_UP_TO"]
 
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 #: Above this many communes the heatmap shows provinces (share of their communes), not communes.
@@ -20,14 +23,40 @@ HEATMAP_COMMUNES_UP_TO = 60
 CURVES_IN_COLOUR = 10
 
 
-def _pyplot():
+@contextmanager
+def _style():
+    """The project's look, for drawing and for writing a figure (text as text in SVG)."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as pyplot
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "svg.fonttype": "none", "figure.dpi": 100}):
+        yield
 
-    pyplot.rcParams.update({"font.family": "DejaVu Sans", "svg.fonttype": "none", "figure.dpi": 100})
-    return pyplot
+
+def _figure(width: float, height: float):
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots()
+
+
+class Plot:
+    """A drawn picture: shown inline in Jupyter, written with `save`; `figure` is matplotlib's."""
+
+    def __init__(self, figure):
+        self.figure = figure
+
+    def save(self, path: str | Path) -> Path:
+        """Write the picture to a .png, .svg or .pdf file (the suffix says which)."""
+        path = _checked(path)
+        with _style():
+            self.figure.savefig(path)
+        return path
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        with _style():
+            self.figure.savefig(buffer, format="png")
+        return buffer.getvalue()
 
 
 def _checked(path: str | Path) -> Path:
@@ -56,21 +85,32 @@ def _vietnamese_date(iso: str | None) -> str:
 
 
 def diffusion_curve(result: dict, path: str | Path, by_province: bool = False) -> Path:
+    """`diffusion_figure`, written to `path` (.png, .svg or .pdf)."""
+    _checked(path)
+    return Plot(diffusion_figure(result, by_province)).save(path)
+
+
+def diffusion_figure(result: dict, by_province: bool = False):
     """Share of communes with a document implementing the policy, against days since the policy.
 
     `result` is `queries.latency`'s answer; one line for the country, or one a province.
     """
-    path = _checked(path)
-    pyplot = _pyplot()
+    with _style():
+        return _draw_diffusion(result, by_province)
+
+
+def _draw_diffusion(result: dict, by_province: bool):
+    from matplotlib import colormaps
+
     policy = result["policy"]
     dated = [row for row in result["communes"] if row["days"] is not None]
     per_province = result["communes_per_province"]
     total = sum(per_province.values())
-    figure, axes = pyplot.subplots(figsize=(10, 5.6))
+    figure, axes = _figure(10, 5.6)
     last = max([row["days"] for row in dated] + [row["days"] for row in result["documents"]] + [30])
     if by_province:
         provinces = sorted({row["province"] or "" for row in dated}, key=lambda name: (-sum(1 for row in dated if (row["province"] or "") == name), name))
-        colours = pyplot.get_cmap("tab10")
+        colours = colormaps["tab10"]
         for rank, province in enumerate(provinces):
             xs, ys = _steps([row["days"] for row in dated if (row["province"] or "") == province], max(1, per_province.get(province, 1)))
             coloured = rank < CURVES_IN_COLOUR
@@ -97,9 +137,7 @@ def diffusion_curve(result: dict, path: str | Path, by_province: bool = False) -
     axes.legend(loc="upper left", fontsize=9, frameon=False, ncol=2 if by_province else 1)
     figure.tight_layout(rect=(0, 0.05, 1, 1))
     figure.text(0.01, 0.015, note, fontsize=9, color="#616161")
-    figure.savefig(path)
-    pyplot.close(figure)
-    return path
+    return figure
 
 
 def _day_ticks(axes, start: str | None, last: int) -> None:
@@ -142,12 +180,22 @@ def _short(label: str, width: int = 36) -> str:
 
 
 def coverage_heatmap(result: dict, path: str | Path, by: str | None = None) -> Path:
+    """`coverage_figure`, written to `path` (.png, .svg or .pdf)."""
+    _checked(path)
+    return Plot(coverage_figure(result, by)).save(path)
+
+
+def coverage_figure(result: dict, by: str | None = None):
     """Communes (or provinces) × central policies, from `queries.coverage`'s answer.
 
     `by` is "commune" or "province"; by default communes when there are at most
     HEATMAP_COMMUNES_UP_TO of them, provinces otherwise.
     """
-    path = _checked(path)
+    with _style():
+        return _draw_coverage(result, by)
+
+
+def _draw_coverage(result: dict, by: str | None):
     if not result["policies"]:
         raise ValueError("no commune implements a central policy in this store: there is no coverage to draw")
     by = by or ("commune" if len(result["communes"]) <= HEATMAP_COMMUNES_UP_TO else "province")
@@ -156,11 +204,10 @@ def coverage_heatmap(result: dict, path: str | Path, by: str | None = None) -> P
     if len(columns) > len(rows):  # the longer list reads down the page
         rows, columns = columns, rows
         values, texts = [list(column) for column in zip(*values)], [list(column) for column in zip(*texts)]
-    pyplot = _pyplot()
     from matplotlib.colors import LogNorm, Normalize
 
     width = max(7.0, 4.5 + 0.9 * len(columns))
-    figure, axes = pyplot.subplots(figsize=(width, max(3.0, 1.6 + 0.32 * len(rows))))
+    figure, axes = _figure(width, max(3.0, 1.6 + 0.32 * len(rows)))
     if by == "province":
         image = axes.imshow(values, aspect="auto", cmap="Blues", norm=Normalize(0, 100))
         caption = "Tỷ lệ xã, phường của tỉnh có nhiệm vụ thực hiện (%)"
@@ -184,6 +231,4 @@ def coverage_heatmap(result: dict, path: str | Path, by: str | None = None) -> P
     axes.set_title(title, loc="left", fontsize=12)
     figure.colorbar(image, ax=axes, label=caption, shrink=0.8)
     figure.tight_layout()
-    figure.savefig(path)
-    pyplot.close(figure)
-    return path
+    return figure

@@ -16,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 
-from corpus.records import caption
-from ontology.store import Store
-from ontology.terms import CITO, DCTERMS, ELI, LIN, OA, RDF, SKOS
+from ..corpus.records import caption
+from ..ontology.store import Store
+from ..ontology.terms import CITO, DCTERMS, ELI, LIN, OA, RDF, SKOS
 
 __all__ = ["project", "assemble", "without_cyclic_gc", "group_facts", "store_facts", "PROJECTED_PREDICATES", "NODE_KINDS", "LINEAGE_PREDICATES", "STRUCTURE_PREDICATES"]
 

@@ -28,10 +28,10 @@ from statistics import median
 
 import networkx as nx
 
-from corpus.text import fold_key
-from graph.indexes import kept_on_graph
-from graph.projection import without_cyclic_gc
-from graph.lookup import Commune, communes, find_commune, find_document, find_item
+from ..corpus.text import fold_key
+from .indexes import kept_on_graph
+from .projection import without_cyclic_gc
+from .lookup import Commune, communes, find_commune, find_document, find_item
 
 __all__ = [
     "LINEAGE", "IMPLICIT_METHODS", "lineage_edges", "example_graph", "trace", "ancestry", "coverage", "gaps", "latency",
@@ -542,7 +542,7 @@ def indicators(graph: nx.MultiDiGraph, query: str | None = None) -> list[dict]:
 
     Rows are grouped by harmonized name, then commune.
     """
-    from corpus.text import ascii_key
+    from ..corpus.text import ascii_key
 
     wanted = ascii_key(query) if query else None
     attributes_of = _node_attributes(graph)
@@ -563,7 +563,7 @@ def indicators(graph: nx.MultiDiGraph, query: str | None = None) -> list[dict]:
 
 def _indicator_keys(graph: nx.MultiDiGraph) -> list[tuple[str, str]]:
     """Each indicator with its name's key without diacritics or case, which a search matches."""
-    from corpus.text import ascii_key
+    from ..corpus.text import ascii_key
 
     def build(graph: nx.MultiDiGraph) -> list[tuple[str, str]]:
         attributes_of = _node_attributes(graph)
@@ -629,14 +629,16 @@ def path(graph: nx.MultiDiGraph, source: str, target: str, complete: bool = True
 
 
 def _lineage_chain(graph: nx.MultiDiGraph, start: str, end: str) -> list[str] | None:
-    """The shortest chain of lineage edges from one item to the other, either way round."""
+    """The shortest chain of lineage edges from one item to the other, either way round; of
+    chains as short, the one whose steps come first by label (whatever layers are loaded)."""
     _, out = lineage_edges(graph)
+    attributes_of = _node_attributes(graph)
     for first, second in ((start, end), (end, start)):
         came_from: dict[str, str | None] = {first: None}
         queue = deque([first])
         while queue and second not in came_from:
             current = queue.popleft()
-            for target, _ in out.get(current, ()):
+            for target in sorted({target for target, _ in out.get(current, ())}, key=lambda node: (attributes_of[node].get("label") or "", node)):
                 if target not in came_from:
                     came_from[target] = current
                     queue.append(target)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from corpus.layout import Layout
-from corpus.metadata import PlanFacts, field_sources
-from corpus.structure import Structure, clip as _clip, render_outline, structure_to_dict
+from ..corpus.layout import Layout
+from ..corpus.metadata import PlanFacts, field_sources
+from ..corpus.structure import Structure, clip as _clip, render_outline, structure_to_dict
 
 __all__ = ["render_reading", "reading_to_dict"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from corpus.records import PlanRecord
+from ..corpus.records import PlanRecord
 
 __all__ = ["display_width", "format_table", "render_plan_summary"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.registry import CatalogueEntry, registry
-from corpus.resolve import catalogue_reference
-from ontology.terms import DCTERMS, ELI, LIN, RDF, SKOS, PREDICATE_IRIS, Triples, level_iri, topic_iri, type_iri
-from ontology.mapping import evidence_triples, issuer_triples
+from ..corpus.registry import CatalogueEntry, registry
+from ..corpus.resolve import catalogue_reference
+from .terms import DCTERMS, ELI, LIN, RDF, SKOS, PREDICATE_IRIS, Triples, level_iri, topic_iri, type_iri
+from .mapping import evidence_triples, issuer_triples
 
 __all__ = ["catalogue_iri", "catalogue_triples", "CATALOGUE_FILE", "write_catalogue"]
 
@@ -77,7 +77,7 @@ def write_catalogue(path: Path = CATALOGUE_FILE) -> None:
     """Write the catalogue as readable Turtle (run after changing central-documents.csv)."""
     import rdflib
 
-    from ontology.terms import PREFIXES
+    from .terms import PREFIXES
 
     graph = rdflib.Graph()
     graph.parse(data=catalogue_triples().ntriples(), format="nt")

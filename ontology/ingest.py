@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.extract import extract_file
-from corpus.pipeline import ExtractionTimeout
-from corpus.reader import DocumentError
-from corpus.records import PlanRecord
-from ontology.catalogue import catalogue_triples
-from ontology.mapping import plan_triples
-from ontology.store import RequestTooLarge, Store
-from ontology.terms import CATALOGUE_GRAPH, ONTOLOGY_GRAPH, graph_iri
+from ..corpus.extract import extract_file
+from ..corpus.pipeline import ExtractionTimeout
+from ..corpus.reader import DocumentError
+from ..corpus.records import PlanRecord
+from .catalogue import catalogue_triples
+from .mapping import plan_triples
+from .store import RequestTooLarge, Store
+from .terms import CATALOGUE_GRAPH, ONTOLOGY_GRAPH, graph_iri
 
-__all__ = ["PreparedDocument", "prepare_document", "load_vocabulary", "write_prepared", "GraphWriter", "ONTOLOGY_FILE", "SHAPES_FILE"]
+__all__ = ["PreparedDocument", "prepare_document", "prepare_documents", "load_vocabulary", "write_prepared", "GraphWriter", "ONTOLOGY_FILE", "SHAPES_FILE"]
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent / "lineage.ttl"
 SHAPES_FILE = Path(__file__).resolve().parent / "shapes.ttl"
@@ -50,6 +50,22 @@ def prepare_document(path: str | Path, time_limit: float = 120.0, facts_for=None
     except ExtractionTimeout as error:
         return PreparedDocument(str(path), error=f"{path}: {error}")
     return prepare_record(record, facts_for)
+
+
+def prepare_documents(documents: list, jobs: int = 1, time_limit: float = 120.0, facts_for=None):
+    """`prepare_document` for each document, in order, on `jobs` processes (0: every core)."""
+    from functools import partial
+
+    prepare = partial(prepare_document, time_limit=time_limit, facts_for=facts_for)
+    if jobs == 1:
+        yield from map(prepare, documents)
+        return
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = jobs or os.cpu_count() or 1
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(prepare, documents, chunksize=max(1, min(16, len(documents) // (workers * 4) or 1)))
 
 
 def prepare_record(record: PlanRecord, facts_for=None) -> PreparedDocument:

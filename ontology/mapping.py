@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 
-from corpus.records import EXTRACTOR_VERSION, PlanRecord, Reference, Relation, Task
-from corpus.registry import registry
-from ontology.terms import (
+from ..corpus.records import EXTRACTOR_VERSION, PlanRecord, Reference, Relation, Task
+from ..corpus.registry import registry
+from .terms import (
     CITO, DCTERMS, ELI, LIN, OA, ORG, PREDICATE_IRIS, PROV, RDF, SKOS,
     Triples, agency_iri, level_iri, method_iri, type_iri, unit_iri,
 )

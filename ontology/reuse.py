@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 
-from corpus.reuse import ReuseLink
-from ontology.mapping import evidence_triples
-from ontology.store import Store
-from ontology.terms import DCTERMS, IRI_BASE, LIN, OA, PREDICATE_IRIS, RDF, Triples
+from ..corpus.reuse import ReuseLink
+from .mapping import evidence_triples
+from .store import Store
+from .terms import DCTERMS, IRI_BASE, LIN, OA, PREDICATE_IRIS, RDF, Triples
 
 __all__ = ["REUSE_GRAPH", "reuse_triples", "save_reuse"]
 

@@ -17,14 +17,13 @@ import io
 import itertools
 import json
 import os
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ontology.terms import LIN
+from .terms import LIN
 
-__all__ = ["StoreError", "StoreBusy", "RequestTooLarge", "Store", "OxigraphStore", "RemoteStore", "open_store", "DEFAULT_STORE"]
+__all__ = ["StoreError", "StoreBusy", "RequestTooLarge", "Store", "OxigraphStore", "RemoteStore", "open_store", "files_fingerprint", "DEFAULT_STORE"]
 
 #: The embedded store used when neither --store nor LINEAGE_STORE says otherwise.
 DEFAULT_STORE = ".lineage/store"
@@ -234,21 +233,7 @@ class OxigraphStore(Store):
             self._store.bulk_load(quads, format=self._pyoxigraph.RdfFormat.N_QUADS, lenient=True)
 
     def files_fingerprint(self) -> str | None:
-        """A digest of the store's files as they are now (names, sizes, modification times):
-        a write changes it, a read does not.  RocksDB's own diagnostic logs are left out."""
-        if self.location == "memory":
-            return None
-        digest = hashlib.sha256()
-        try:
-            with os.scandir(self.location) as entries:
-                for entry in sorted(entries, key=lambda entry: entry.name):
-                    if entry.name.startswith(("LOG", "LOCK")):
-                        continue
-                    status = entry.stat()
-                    digest.update(f"{entry.name} {status.st_size} {status.st_mtime_ns}\n".encode("utf-8"))
-        except OSError:
-            return None
-        return digest.hexdigest()
+        return None if self.location == "memory" else files_fingerprint(self.location)
 
     def graph_hashes(self) -> dict[str, str | None]:
         """Graphs without a hash (a document cut short by an older version) count as present."""
@@ -375,6 +360,23 @@ def _default_update_url(query_url: str) -> str:
     if query_url.rstrip("/").endswith("/query"):
         return query_url.rstrip("/")[: -len("query")] + "update"
     return query_url.rstrip("/") + "/update" if not query_url.rstrip("/").endswith("/sparql") else query_url
+
+
+def files_fingerprint(location: str | os.PathLike) -> str | None:
+    """A digest of an embedded store's files as they are now (names, sizes, modification
+    times), read without opening it: a write changes it, a read does not.  RocksDB's own
+    diagnostic logs are left out."""
+    digest = hashlib.sha256()
+    try:
+        with os.scandir(location) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                if entry.name.startswith(("LOG", "LOCK")):
+                    continue
+                status = entry.stat()
+                digest.update(f"{entry.name} {status.st_size} {status.st_mtime_ns}\n".encode("utf-8"))
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def open_store(spec: str | None = None, read_only: bool = False, update_url: str | None = None, allow_update: bool = True) -> Store:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from corpus.identifiers import IRI_BASE, slug
+from ..corpus.identifiers import IRI_BASE, slug
 
 __all__ = ["LIN", "ELI", "ORG", "PROV", "CITO", "OA", "SKOS", "DCTERMS", "RDF", "RDFS", "XSD", "PREFIXES", "Triples", "agency_iri", "unit_iri", "level_iri", "method_iri", "type_iri", "topic_iri", "graph_iri", "PREDICATE_IRIS", "CATALOGUE_GRAPH", "ONTOLOGY_GRAPH"]
 

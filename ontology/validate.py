@@ -22,8 +22,8 @@ from typing import Callable
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
-from ontology.ingest import SHAPES_FILE
-from ontology.store import OxigraphStore, Store
+from .ingest import SHAPES_FILE
+from .store import OxigraphStore, Store
 
 __all__ = ["ValidationReport", "validate_ntriples", "validate_store", "GRAPHS_PER_BATCH"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import corpus
+import vnlineage.corpus as corpus
 
 PLANS_DIR = Path(corpus.__file__).resolve().parent / "plans"
 

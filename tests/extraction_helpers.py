@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from corpus.extract import extract_text
-from corpus.records import PlanRecord
-from corpus.text import normalize
+from vnlineage.corpus.extract import extract_text
+from vnlineage.corpus.records import PlanRecord
+from vnlineage.corpus.text import normalize
 
 WARD_HEADER = """Số: 12/KH-UBND
 {ward}, ngày 10 tháng 02 năm 2026

@@ -10,11 +10,11 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from corpus.extract import extract_text
-from corpus.records import PREDICATES
-from corpus.registry import DATA_DIR, parse_symbol, registry
-from corpus.text import normalize
-from graph.cli import main
+from vnlineage.corpus.extract import extract_text
+from vnlineage.corpus.records import PREDICATES
+from vnlineage.corpus.registry import DATA_DIR, parse_symbol, registry
+from vnlineage.corpus.text import normalize
+from vnlineage.graph.cli import main
 
 CATALOGUE_ROWS = list(csv.DictReader(open(DATA_DIR / "central-documents.csv", encoding="utf-8", newline="")))
 _ADDRESS = re.compile(r"https?://\S+|[\w.-]+\.vn\b|text of \S+|primary text|secondary sources")

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import plan_path
-from corpus import __version__
-from graph.cli import main
+from vnlineage.corpus import __version__
+from vnlineage.graph.cli import main
 
 
 def run(*args):
@@ -99,7 +99,7 @@ def test_extract_table_is_readable():
 def test_a_group_carries_at_most_its_share_of_members_and_says_how_many_there_are():
     import networkx as nx
 
-    from graph.maps import MEMBERS_EMBEDDED, build_map
+    from vnlineage.graph.maps import MEMBERS_EMBEDDED, build_map
 
     graph = nx.MultiDiGraph()
     graph.add_node("nq", kind="document", level="central", symbol="57-NQ/TW", label="57-NQ/TW")
@@ -118,7 +118,7 @@ def test_a_group_carries_at_most_its_share_of_members_and_says_how_many_there_ar
 def test_a_document_on_the_map_is_as_large_as_the_tasks_that_reach_it():
     import networkx as nx
 
-    from graph.maps import build_map
+    from vnlineage.graph.maps import build_map
 
     graph = nx.MultiDiGraph()
     graph.add_node("nq", kind="document", level="central", label="57-NQ/TW", symbol="57-NQ/TW")

@@ -9,16 +9,16 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import plan_path
-from corpus.extract import extract_file, extract_text
-from corpus.implicit import descriptive_references, topic_links
-from corpus.reader import find_documents, read_text
-from corpus.reuse import ReuseDocument, document_passages, find_reuse, reuse_document
-from corpus.structure import parse_structure
-from corpus.text import normalize
-from graph.cli import main
-from graph import queries
-from graph.cache import load_projection
-from ontology.store import open_store
+from vnlineage.corpus.extract import extract_file, extract_text
+from vnlineage.corpus.implicit import descriptive_references, topic_links
+from vnlineage.corpus.reader import find_documents, read_text
+from vnlineage.corpus.reuse import ReuseDocument, document_passages, find_reuse, reuse_document
+from vnlineage.corpus.structure import parse_structure
+from vnlineage.corpus.text import normalize
+from vnlineage.graph.cli import main
+from vnlineage.graph import queries
+from vnlineage.graph.cache import load_projection
+from vnlineage.ontology.store import open_store
 
 STRATEGIC = ("Triển khai các Chương trình của Thành ủy trong thực hiện các Nghị quyết chiến lược của Bộ Chính trị về chuyển đổi số, hội nhập quốc tế, "
              "thi hành pháp luật, phát triển kinh tế tư nhân, đột phá phát triển giáo dục, đào tạo và tăng cường bảo vệ, chăm sóc và nâng cao sức khỏe Nhân dân.")
@@ -70,7 +70,7 @@ def test_a_single_generic_term_is_not_enough(text):
 
 
 def test_a_policy_newer_than_the_plan_is_not_linked():
-    from corpus.structure import PartialDate
+    from vnlineage.corpus.structure import PartialDate
 
     assert topic_links("Triển khai chính quyền số và kinh tế số.", set(), PartialDate(2023, 5, 1)) == []
 

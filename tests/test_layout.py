@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.layout import lay_out
-from corpus.text import normalize
+from vnlineage.corpus.layout import lay_out
+from vnlineage.corpus.text import normalize
 
 WEB_HEADER = (
     "|\n**ỦY BAN NHÂN\nDÂN **\nTHÀNH PHỐ HÀ NỘI\n--------\n|\n**CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM**\n"

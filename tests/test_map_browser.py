@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import plan_path
-from graph.cli import main
+from vnlineage.graph.cli import main
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -178,9 +178,9 @@ def test_whole_graph_map_has_its_levels_on_rows_of_readable_width(browser, corpu
 
 
 def test_a_map_too_large_to_draw_folds_provinces_that_unfold_below_it(browser, corpus_store, tmp_path):
-    from graph.cache import load_projection
-    from graph.maps import build_map, write_map
-    from ontology.store import open_store
+    from vnlineage.graph.cache import load_projection
+    from vnlineage.graph.maps import build_map, write_map
+    from vnlineage.ontology.store import open_store
 
     with open_store(str(corpus_store), read_only=True) as store:
         data = build_map(load_projection(store), "57-NQ/TW", aggregate_above=10)

@@ -7,12 +7,12 @@ import rdflib
 import rdflib.compare
 
 from conftest import plan_path
-from corpus.extract import extract_file
-from ontology.catalogue import CATALOGUE_FILE, catalogue_iri, catalogue_triples
-from ontology.ingest import ONTOLOGY_FILE
-from ontology.mapping import plan_triples
-from ontology.terms import ELI, LIN
-from ontology.validate import validate_ntriples
+from vnlineage.corpus.extract import extract_file
+from vnlineage.ontology.catalogue import CATALOGUE_FILE, catalogue_iri, catalogue_triples
+from vnlineage.ontology.ingest import ONTOLOGY_FILE
+from vnlineage.ontology.mapping import plan_triples
+from vnlineage.ontology.terms import ELI, LIN
+from vnlineage.ontology.validate import validate_ntriples
 
 RDFS_LABEL = rdflib.RDFS.label
 SKOS_DEFINITION = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#definition")
@@ -149,7 +149,7 @@ def _whole_merge_findings(ntriples: str) -> set[tuple[str, str, str]]:
     """What one pyshacl run over the merged graph finds: (severity, shape, focus)."""
     import pyshacl
 
-    from ontology.ingest import SHAPES_FILE
+    from vnlineage.ontology.ingest import SHAPES_FILE
 
     shapes = rdflib.Graph().parse(SHAPES_FILE, format="turtle")
     _, results, _ = pyshacl.validate(rdflib.Graph().parse(data=ntriples, format="nt"), shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
@@ -163,8 +163,8 @@ def _whole_merge_findings(ntriples: str) -> set[tuple[str, str, str]]:
 
 
 def test_a_store_checked_a_few_graphs_at_a_time_finds_what_one_check_of_the_whole_merge_finds():
-    from ontology.store import OxigraphStore
-    from ontology.validate import validate_store
+    from vnlineage.ontology.store import OxigraphStore
+    from vnlineage.ontology.validate import validate_store
 
     # 57-NQ/TW is described in three graphs, as a plan graph and the catalogue describe it in
     # pieces; a cycle and a downward link run across graphs; one evidence node lacks a method.

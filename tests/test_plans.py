@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import plan_path
-from corpus.extract import extract_file
-from corpus.indicators import parse_number, parse_target
+from vnlineage.corpus.extract import extract_file
+from vnlineage.corpus.indicators import parse_number, parse_target
 from extraction_helpers import pairs, reference
 
 DOCUMENTS = Path(__file__).resolve().parent / "documents"

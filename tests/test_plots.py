@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph.cli import main
+from vnlineage.graph.cli import main
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 

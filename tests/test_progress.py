@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import time
 
-from graph.progress import slow_step
+from vnlineage.graph.progress import slow_step
 
 
 class _Terminal(io.StringIO):

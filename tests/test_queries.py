@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import plan_path
-from graph.cache import cache_path, load_communes, load_projection
-from graph.projection import project
-from graph.cli import main
-from graph.lookup import AmbiguousName, find_commune, find_document
-from graph import queries
-from ontology.store import open_store
+from vnlineage.graph.cache import cache_path, load_communes, load_projection
+from vnlineage.graph.projection import project
+from vnlineage.graph.cli import main
+from vnlineage.graph.lookup import AmbiguousName, find_commune, find_document
+from vnlineage.graph import queries
+from vnlineage.ontology.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -251,7 +251,7 @@ def test_a_graph_queries_ran_on_still_writes_as_graphml():
 
 
 def test_a_trace_sees_what_was_added_to_the_graph_after_an_earlier_trace():
-    from graph.indexes import forget_indexes
+    from vnlineage.graph.indexes import forget_indexes
 
     graph = queries.example_graph()
     before = {item["label"] for item in queries.trace(graph, "57-NQ/TW")["items"]}
@@ -364,7 +364,7 @@ def test_plans_and_tasks_are_named_by_their_commune_and_province(graph):
 
 
 def _map_tooltips(graph):
-    from graph.maps import build_map
+    from vnlineage.graph.maps import build_map
 
     return " ".join(node["title"] for node in build_map(graph, "57-NQ/TW")["nodes"])
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.reader import DocumentError, find_documents, read_text
+from vnlineage.corpus.reader import DocumentError, find_documents, read_text
 
 SAMPLE = "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về chuyển đổi số."
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.extract import extract_text
-from corpus.text import normalize
+from vnlineage.corpus.extract import extract_text
+from vnlineage.corpus.text import normalize
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORER = SHARED / "eval" / "score.py"
@@ -61,7 +61,7 @@ def _read(path: Path):
 
 @needs_real
 def test_every_unit_named_is_one_the_gazetteer_holds():
-    from corpus.units import gazetteer
+    from vnlineage.corpus.units import gazetteer
 
     for path in sorted((REAL / "fulltext" / "docs").glob("*.txt")) + sorted((REAL / "excerpts" / "docs").glob("*.txt")):
         document = _read(path).document

@@ -6,9 +6,9 @@ import unicodedata
 
 import pytest
 
-from corpus.extract import extract_text
-from corpus.registry import registry
-from corpus.text import normalize
+from vnlineage.corpus.extract import extract_text
+from vnlineage.corpus.registry import registry
+from vnlineage.corpus.text import normalize
 from extraction_helpers import extract_snippet, reference, symbols
 
 

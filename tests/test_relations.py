@@ -78,8 +78,8 @@ def test_title_and_issuing_decision():
         "KẾ HOẠCH\nTriển khai thực hiện Nghị quyết số 09-NQ/TU ngày 2/3/2025 của Ban Thường vụ Tỉnh ủy\n\n"
         "(Kèm theo Quyết định số 77/QĐ-UBND ngày 13/3/2025 của UBND xã Yên Lạc)\n\nI. MỤC ĐÍCH\n1. Nội dung tỉnh Phú Thọ.\n"
     )
-    from corpus.extract import extract_text
-    from corpus.text import normalize
+    from vnlineage.corpus.extract import extract_text
+    from vnlineage.corpus.text import normalize
 
     found = pairs(extract_text(normalize(text)))
     assert ("self", "implements", "09-NQ/TU") in found

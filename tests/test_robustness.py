@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import plan_path
-from corpus.extract import extract_text
-from corpus.reader import DocumentError, decode_bytes
-from corpus.structure import parse_structure
-from corpus.text import normalize
-from graph.cli import main
-from ontology.store import open_store
+from vnlineage.corpus.extract import extract_text
+from vnlineage.corpus.reader import DocumentError, decode_bytes
+from vnlineage.corpus.structure import parse_structure
+from vnlineage.corpus.text import normalize
+from vnlineage.graph.cli import main
+from vnlineage.ontology.store import open_store
 
 LINEAGE = Path(sys.executable).parent / "lineage"
 GOOD = plan_path("tich-luong").read_text(encoding="utf-8")
@@ -129,7 +129,7 @@ def test_time_grows_linearly_on_pathological_input(unit):
 def test_legacy_tcvn3_text_is_converted_with_a_warning():
     import json as json_module
 
-    from corpus.registry import DATA_DIR
+    from vnlineage.corpus.registry import DATA_DIR
 
     table = json_module.loads((DATA_DIR / "legacy-encodings.json").read_text(encoding="utf-8"))["tcvn3"]
     inverse = {letter: bytes([int(code, 16)]) for code, letter in table.items()}

@@ -20,10 +20,10 @@ import rdflib
 from click.testing import CliRunner
 
 from conftest import plan_path
-from corpus.reader import find_documents
-from graph.cli import main
-from ontology.ingest import GraphWriter, load_vocabulary, prepare_document, write_prepared
-from ontology.store import OxigraphStore, RemoteStore, open_store
+from vnlineage.corpus.reader import find_documents
+from vnlineage.graph.cli import main
+from vnlineage.ontology.ingest import GraphWriter, load_vocabulary, prepare_document, write_prepared
+from vnlineage.ontology.store import OxigraphStore, RemoteStore, open_store
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 

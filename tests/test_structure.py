@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import plan_path
-from corpus.reader import read_text
-from corpus.structure import PartialDate, parse_date, parse_structure
-from corpus.text import normalize
+from vnlineage.corpus.reader import read_text
+from vnlineage.corpus.structure import PartialDate, parse_date, parse_structure
+from vnlineage.corpus.text import normalize
 
 
 def structure_of(snippet: str):

@@ -11,7 +11,7 @@ sys.path.insert(0, str(BENCHMARKS))
 
 from synth import generate  # noqa: E402
 
-from corpus.extract import extract_file  # noqa: E402
+from vnlineage.corpus.extract import extract_file  # noqa: E402
 
 
 def test_the_generator_is_deterministic(tmp_path):

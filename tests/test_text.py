@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.text import ascii_key, fold_key, normalize
+from vnlineage.corpus.text import ascii_key, fold_key, normalize
 
 
 @pytest.mark.parametrize(

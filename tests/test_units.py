@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from corpus.metadata import read_plan_facts
-from corpus.layout import lay_out
-from corpus.structure import parse_structure
-from corpus.text import normalize
-from corpus.units import gazetteer, units_in
+from vnlineage.corpus.metadata import read_plan_facts
+from vnlineage.corpus.layout import lay_out
+from vnlineage.corpus.structure import parse_structure
+from vnlineage.corpus.text import normalize
+from vnlineage.corpus.units import gazetteer, units_in
 
 
 def facts_of(source: str):

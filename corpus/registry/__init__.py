@@ -16,7 +16,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from corpus.text import fold_key
+from ..text import fold_key
 
 __all__ = ["registry", "Registry", "DocType", "Issuer", "Province", "CatalogueEntry", "official_symbol", "parse_symbol", "symbol_key", "alternation", "keyed_pattern", "starts_with", "law_in_force"]
 
