@@ -355,10 +355,15 @@ def _progress_bar(total: int, wanted: bool | None):
     """A tqdm bar where a person will see it (a terminal's stderr, or a notebook); None otherwise."""
     import sys
 
-    if wanted is False or (wanted is None and not (sys.stderr.isatty() or _in_notebook())):
-        return None
-    from tqdm.auto import tqdm
+    import importlib.util
 
+    notebook = _in_notebook()
+    if wanted is False or (wanted is None and not (sys.stderr.isatty() or notebook)):
+        return None
+    if notebook and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm
+    else:  # a text bar: in a notebook without ipywidgets, tqdm.auto would warn and then draw this
+        from tqdm import tqdm
     return tqdm(total=total, desc="ingesting", unit="document", file=sys.stderr)
 
 

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["vnlineage.graph.queries", "vnlineage.graph.lookup", "vnlineage.corpus.text", "vnlineage.corpus.indicators", "vnlineage.corpus.resolve", "vnlineage.corpus.structure"])
+@pytest.mark.parametrize("module", ["vnlineage.graph.queries", "vnlineage.graph.lookup", "vnlineage.corpus.text", "vnlineage.corpus.indicators", "vnlineage.corpus.resolve", "vnlineage.corpus.structure", "vnlineage.graph.api", "vnlineage"])
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(importlib.import_module(module))
     assert failures == 0
