@@ -18,6 +18,13 @@ directory, is in the next answer.
 ['central', 'commune', 'province', 'task']
 >>> kg.path("155/KH-UBND", "57-NQ/TW").summary()
 '155/KH-UBND > 71/NQ-CP > 57-NQ/TW'
+>>> kg.gaps("66-NQ/TW").rows()
+[{'commune': 'Tích Lương', 'province': 'Thái Nguyên', 'peers_implementing': 'Phan Đình Phùng'}]
+>>> frame = kg.latency("57").to_frame()
+>>> str(frame["days"].dtype), str(frame["date"].dtype)
+('Int64', 'datetime64[ns]')
+>>> type(kg.coverage().plot()).__name__
+'Plot'
 """
 
 from __future__ import annotations

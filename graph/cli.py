@@ -103,15 +103,14 @@ def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> No
     lineage extract corpus/plans --format table
     lineage extract plan.docx --format json > plan.jsonl
     """
-    from ..corpus.extract import extract_text
     from ..corpus.pipeline import ExtractionTimeout
-    from ..corpus.reader import DocumentError, read_text
+    from ..corpus.reader import DocumentError
+    from .api import extract as extract_document
 
     failures = 0
     for path in _documents_or_fail(paths):
         try:
-            text = read_text(path)
-            record = extract_text(text, time_limit)
+            record = extract_document(path, time_limit)
         except (DocumentError, ExtractionTimeout) as error:
             message = str(error) if isinstance(error, DocumentError) else f"{path}: {error}"
             click.echo(f"error: {message}", err=True)
