@@ -6,8 +6,8 @@ Every run starts `lineage` afresh (interpreter start, imports, projection load, 
 query, printing), as a shell user does.  The arguments (a policy, a commune, a task, a
 plan) are taken from the store's own projection before the timed runs.  Reports the
 median and the spread of the runs, and the lines each command prints.  Then the same
-queries warm, through the Python API on the whole projection loaded once, as a notebook
-runs them (p50 and p95).
+questions warm, through the Python API (`vnlineage.open(store)`, each question asked
+once to load what it reads, then timed), as a notebook asks them (p50 and p95).
 """
 
 from __future__ import annotations
@@ -82,25 +82,28 @@ def measure(store: str, runs: int) -> list[dict]:
     return results
 
 
-def warm_queries(graph, found: dict[str, str]) -> list[tuple[str, object]]:
+def warm_questions(kg, found: dict[str, str]) -> list[tuple[str, object]]:
     return [
-        ("trace", lambda: queries.trace(graph, POLICY)),
-        ("ancestry", lambda: queries.ancestry(graph, found["task"])),
-        ("coverage", lambda: queries.coverage(graph)),
-        ("gaps", lambda: queries.gaps(graph, POLICY)),
-        ("latency", lambda: queries.latency(graph, POLICY)),
-        ("offices", lambda: queries.offices(graph, commune=found["commune"])),
-        ("indicators", lambda: queries.indicators(graph, "bảo hiểm y tế")),
-        ("tasks", lambda: queries.tasks(graph, commune=found["commune"])),
-        ("path", lambda: queries.path(graph, found["plan"], POLICY)),
+        ("trace", lambda: kg.trace(POLICY)),
+        ("ancestry", lambda: kg.ancestry(found["task"])),
+        ("coverage", lambda: kg.coverage()),
+        ("gaps", lambda: kg.gaps(POLICY)),
+        ("latency", lambda: kg.latency(POLICY)),
+        ("offices", lambda: kg.offices(commune=found["commune"])),
+        ("indicators", lambda: kg.indicators("bảo hiểm y tế")),
+        ("tasks", lambda: kg.tasks(commune=found["commune"])),
+        ("path", lambda: kg.path(found["plan"], POLICY)),
     ]
 
 
 def measure_warm(store: str, runs: int) -> list[dict]:
-    """Each query `runs` times on one loaded projection, after one run that builds its indexes."""
-    graph = _whole_projection(store)
+    """Each question `runs` times on one KnowledgeGraph, after one that loads what it reads."""
+    import vnlineage
+
+    found = _arguments(store)
+    kg = vnlineage.open(store)
     results = []
-    for label, query in warm_queries(graph, _arguments(store, graph)):
+    for label, query in warm_questions(kg, found):
         query()
         samples = []
         for _ in range(runs):
