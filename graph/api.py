@@ -29,6 +29,7 @@ directory, is in the next answer.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -83,6 +84,8 @@ class KnowledgeGraph:
         self._writes = 0
         self._projections: dict[_Key, nx.MultiDiGraph] = {}
         self._loaded_state: object = None
+        # A server asks from several threads: one of them loads a layer, the others wait for it.
+        self._loading = threading.RLock()
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph {self.location or 'default store'}>"
@@ -112,9 +115,13 @@ class KnowledgeGraph:
 
     def projection(self, layers: Iterable[str] = (), provinces: Iterable[str | None] | None = None, alone: bool = False) -> nx.MultiDiGraph:
         """The NetworkX projection, or the layers of it named (see graph.cache.LAYERS)."""
+        key: _Key = (tuple(layers), tuple(provinces) if provinces is not None else None, alone)
+        with self._loading:
+            return self._projection(key)
+
+    def _projection(self, key: _Key) -> nx.MultiDiGraph:
         from .cache import load_projection
 
-        key: _Key = (tuple(layers), tuple(provinces) if provinces is not None else None, alone)
         if self._projections:
             state = self._state()
             if state != self._loaded_state:
@@ -125,7 +132,7 @@ class KnowledgeGraph:
             if not self._projections:
                 self._loaded_state = self._state()
             with self.store() as opened:
-                self._projections[key] = load_projection(opened, key[0] or None, provinces=key[1], alone=alone)
+                self._projections[key] = load_projection(opened, key[0] or None, provinces=key[1], alone=key[2])
         return self._projections[key]
 
     def _forget(self) -> None:

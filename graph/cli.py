@@ -644,3 +644,27 @@ def reuse(paths, commune, min_words, include_boilerplate, save, store_spec, upda
     _emit(output_format, data, ["document", "shares text with", "orientation", "words", "passages", "first passage"], rows, limit=_row_limit(output_format, limit, show_all))
     if save:
         click.echo(f"stored {len(data)} reuse link(s) in {store_spec or 'the default store'}", err=True)
+
+
+@main.command()
+@store_options
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on; anything but loopback lets others on the network read the graph.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--allow-host", "allowed", multiple=True, metavar="NAME",
+              help="Another name browsers may reach the server by (checked against the Host header; the bound address and localhost always are).")
+def serve(store_spec, update_url, host, port, allowed):
+    """Explore the graph in a browser: policies, search, documents with their evidence, cascades, communes, tasks; JSON under /api/."""
+    import uvicorn
+
+    from .progress import slow_step
+    from .serve import LOOPBACK, create_app
+
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine on port {port} can read the graph", err=True)
+    try:
+        with slow_step("reading the graph"):
+            app = create_app(store_spec, update_url, hosts=tuple(dict.fromkeys((*LOOPBACK, host, *allowed))))
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"serving {store_spec or 'the default store'} at http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl-C stops)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -52,11 +52,15 @@ class Plot:
             self.figure.savefig(path)
         return path
 
-    def _repr_png_(self) -> bytes:
+    def to_bytes(self, file_format: str = "png") -> bytes:
+        """The picture as a PNG, SVG or PDF file's bytes."""
         buffer = io.BytesIO()
         with _style():
-            self.figure.savefig(buffer, format="png")
+            self.figure.savefig(buffer, format=file_format)
         return buffer.getvalue()
+
+    def _repr_png_(self) -> bytes:
+        return self.to_bytes("png")
 
 
 def _checked(path: str | Path) -> Path:
