@@ -3,8 +3,6 @@ clickable, and inert whatever the documents contain."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,28 +12,6 @@ from conftest import plan_path
 from vnlineage.graph.cli import main
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
-
-
-def _chromium() -> str:
-    path = os.environ.get("LINEAGE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 def _open(browser, path: Path):
     page = browser.new_page(viewport={"width": 1500, "height": 900})
     requests, errors, dialogs = [], [], []
