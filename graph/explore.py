@@ -6,6 +6,8 @@ The same dicts are the pages' JSON under /api/…; graph.serve only renders them
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 from collections import Counter, defaultdict
 
@@ -15,14 +17,24 @@ from ..corpus.identifiers import IRI_BASE
 from ..corpus.text import ascii_key
 from .indexes import kept_on_graph
 from .lookup import Commune, NotFound
-from .queries import LINEAGE, _card, _central_policies, _edge_summary, _node_attributes, _nodes_by_kind, _reach, ancestry, gaps, summary
+from .queries import (LINEAGE, _card, _central_policies, _edge_summary, _node_attributes, _nodes_by_kind, _reach, _tasks_by_commune, ancestry,
+                      gaps, summary)
 
-__all__ = ["policies", "search", "document", "policy", "commune", "task", "page_of", "SEARCH_LIMIT"]
+__all__ = ["policies", "search", "document", "policy", "commune", "task", "office", "page_of", "prepare", "SEARCH_LIMIT"]
 
 #: Results a search shows for each kind of item.
 SEARCH_LIMIT = 30
 _SEARCHED = ("document", "plan", "unit", "office", "task")
 _KIND_ORDER = {"document": 0, "plan": 1, "unit": 2, "office": 3, "task": 4}
+
+
+def prepare(graph: nx.MultiDiGraph) -> None:
+    """Build the indexes the pages read, so that no visitor waits for them (a server's start)."""
+    _search_index(graph)
+    _plans_by_commune(graph)
+    _tasks_by_commune(graph)
+    _indicators_by_plan(graph)
+    _central_set(graph)
 
 
 def page_of(graph: nx.MultiDiGraph, node: str) -> str:
@@ -61,10 +73,10 @@ def policies(graph: nx.MultiDiGraph) -> list[dict]:
     return sorted(found, key=lambda row: (-row["communes"], -row["tasks"], row["label"]))
 
 
-def _search_index(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+def _search_index(graph: nx.MultiDiGraph) -> tuple[dict[str, set[str]], list[str]]:
     """Each word (no diacritics, no case) of the names of documents, plans, communes, offices
-    and tasks, with the items whose name has it."""
-    def build(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
+    and tasks, with the items whose name has it; and the words in order, for prefixes."""
+    def build(graph: nx.MultiDiGraph) -> tuple[dict[str, set[str]], list[str]]:
         attributes_of = _node_attributes(graph)
         index: dict[str, set[str]] = defaultdict(set)
         for kind in _SEARCHED:
@@ -75,7 +87,7 @@ def _search_index(graph: nx.MultiDiGraph) -> dict[str, set[str]]:
                 names = " ".join(str(attributes.get(key) or "") for key in ("label", "symbol", "caption", "title", "name"))
                 for word in set(_words(names)):
                     index[word].add(node)
-        return dict(index)
+        return dict(index), sorted(index)
 
     return kept_on_graph(graph, "search_index", build)
 
@@ -94,13 +106,12 @@ def search(graph: nx.MultiDiGraph, text: str, limit: int = SEARCH_LIMIT) -> dict
     words = _words(text)
     if not words:
         return {"query": text, "results": [], "total": 0}
-    index = _search_index(graph)
+    index, vocabulary = _search_index(graph)
     *whole, last = words
     found: set[str] | None = None
-    for word in whole:
+    for word in sorted(whole, key=lambda word: len(index.get(word, ()))):
         found = set(index.get(word, ())) if found is None else found & index.get(word, set())
-    starting = index.get(last, set()) | {node for word, nodes in index.items() if word.startswith(last) and word != last for node in nodes} \
-        if len(last) >= 3 else index.get(last, set())
+    starting = set().union(*(index[word] for word in _starting_with(vocabulary, last))) if len(last) >= 3 else index.get(last, set())
     found = starting if found is None else found & starting
     attributes_of = _node_attributes(graph)
     written = " ".join(words)
@@ -110,14 +121,19 @@ def search(graph: nx.MultiDiGraph, text: str, limit: int = SEARCH_LIMIT) -> dict
         label = attributes.get("label") or ""
         return (_KIND_ORDER.get(attributes.get("kind"), 9), not " ".join(_words(label)).startswith(written), attributes.get("level") != "central", len(label), label)
 
-    ranked = sorted(found, key=rank)
-    shown, per_kind = [], Counter()
-    for node in ranked:
-        kind = attributes_of[node].get("kind")
-        if per_kind[kind] < limit:
-            per_kind[kind] += 1
-            shown.append(_linked(graph, node))
-    return {"query": text, "results": shown, "total": len(found), "by_kind": dict(Counter(attributes_of[node].get("kind") for node in found))}
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for node in found:
+        by_kind[attributes_of[node].get("kind")].append(node)
+    # Only the first few of each kind are shown: they are picked, not the whole set sorted.
+    shown = [_linked(graph, node) for kind in sorted(by_kind, key=lambda kind: _KIND_ORDER.get(kind, 9))
+             for node in heapq.nsmallest(limit, by_kind[kind], key=rank)]
+    return {"query": text, "results": shown, "total": len(found), "by_kind": {kind: len(nodes) for kind, nodes in by_kind.items()}}
+
+
+def _starting_with(vocabulary: list[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(vocabulary, prefix)
+    end = bisect.bisect_left(vocabulary, prefix + "\x7f")
+    return vocabulary[start:end]
 
 
 def _node(graph: nx.MultiDiGraph, rest: str, kinds: tuple[str, ...]) -> str:
@@ -160,22 +176,53 @@ def document(graph: nx.MultiDiGraph, rest: str) -> dict:
         relation = data.get("relation")
         if relation not in _STRUCTURE:
             outgoing[relation].append(_link(graph, node, target, data, target))
-    implementers = [_link(graph, source, node, data, source) for source, _, data in graph.in_edges(node, data=True) if data.get("relation") in LINEAGE]
-    tasks, indicators = [], []
-    for source, _, data in graph.in_edges(node, data=True):
-        kind = attributes_of[source].get("kind")
-        if kind == "task" and data.get("relation") == "part_of":
-            tasks.append(_linked(graph, source))
-    for item in _nodes_by_kind(graph).get("indicator", ()) if attributes_of[node].get("kind") == "plan" else ():
-        if attributes_of[item].get("plan") == node:
-            indicators.append(_card(item, attributes_of[item]))
+    implementing = sorted(((source, data) for source, _, data in graph.in_edges(node, data=True) if data.get("relation") in LINEAGE),
+                          key=lambda pair: (_LEVEL_RANK.get(attributes_of[pair[0]].get("level") or "task", 9), attributes_of[pair[0]].get("label") or ""))
+    implementers = [_link(graph, source, node, data, source) for source, data in implementing[:IMPLEMENTERS_SHOWN]]
+    tasks = [_linked(graph, source) for source, _, data in graph.in_edges(node, data=True)
+             if data.get("relation") == "part_of" and attributes_of[source].get("kind") == "task"]
+    indicators = [_card(item, attributes_of[item]) for item in _indicators_by_plan(graph).get(node, ())]
     fields = {key: value for key, value in attributes_of[node].items() if key in ("symbol", "type", "title", "date", "month", "year", "level", "commune", "province", "caption")}
     issuers = [summary(graph, target) for _, target, data in graph.out_edges(node, data=True) if data.get("relation") == "issued_by"]
     return {"item": _linked(graph, node), "fields": fields, "issuers": issuers, "out": dict(outgoing),
-            "implemented_by": sorted(implementers, key=lambda link: (link["item"].get("level") or "", link["item"]["label"])),
+            "implemented_by": implementers, "implemented_by_total": len(implementing),
             "tasks": sorted(tasks, key=lambda card: (card.get("section") or "", str(card.get("number") or ""))),
             "indicators": sorted(indicators, key=lambda card: card.get("label") or ""),
             "policy_page": f"/policy/{rest}" if node in _central_set(graph) else None}
+
+
+#: Implementers a document's page lists (57-NQ/TW has thousands nationally; a policy's page has them all by province).
+IMPLEMENTERS_SHOWN = 200
+_LEVEL_RANK = {"central": 0, "province": 1, "district": 2, "commune": 3, "task": 4}
+
+
+def _indicators_by_plan(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    def build(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+        attributes_of = _node_attributes(graph)
+        found: dict[str, list[str]] = defaultdict(list)
+        for item in _nodes_by_kind(graph).get("indicator", ()):
+            if attributes_of[item].get("plan"):
+                found[attributes_of[item]["plan"]].append(item)
+        return dict(found)
+
+    return kept_on_graph(graph, "indicators_by_plan", build)
+
+
+def _plans_by_commune(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
+    def build(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
+        attributes_of = _node_attributes(graph)
+        found: dict[Commune, list[str]] = defaultdict(list)
+        for plan in _nodes_by_kind(graph).get("plan", ()):
+            attributes = attributes_of[plan]
+            if attributes.get("commune"):
+                found[Commune(attributes["commune"], attributes.get("province"))].append(plan)
+        return dict(found)
+
+    return kept_on_graph(graph, "plans_by_commune", build)
+
+
+def _unit_of(graph: nx.MultiDiGraph, plan: str) -> str | None:
+    return next((target for _, target, data in graph.out_edges(plan, data=True) if data.get("relation") == "in_commune"), None)
 
 
 def _central_set(graph: nx.MultiDiGraph) -> set[str]:
@@ -223,26 +270,23 @@ def commune(graph: nx.MultiDiGraph, rest: str) -> dict:
     if not plans:
         raise NotFound(f"no plan of the commune at /{rest} is in the graph")
     place = Commune(attributes_of[plans[0]].get("commune"), attributes_of[plans[0]].get("province"))
-    tasks = [item for item in _nodes_by_kind(graph).get("task", ()) if place.holds(attributes_of[item])]
+    plans = _plans_by_commune(graph).get(place, plans)
+    tasks = _tasks_by_commune(graph).get(place, [])
     offices: Counter = Counter(office for item in tasks for office in attributes_of[item].get("lead", []))
-    indicators = [_card(item, attributes_of[item]) for item in _nodes_by_kind(graph).get("indicator", ()) if place.holds(attributes_of[item])]
-    peers: dict[str, Counter] = defaultdict(Counter)
-    for kind in ("plan", "task"):
-        for item in _nodes_by_kind(graph).get(kind, ()):
-            attributes = attributes_of[item]
-            if attributes.get("province") == place.province and attributes.get("commune"):
-                peers[attributes["commune"]][kind] += 1
-    units = {(attributes_of[plan].get("commune"), attributes_of[plan].get("province")): unit
-             for unit in _nodes_by_kind(graph).get("unit", ()) for plan, _, data in graph.in_edges(unit, data=True)
-             if data.get("relation") == "in_commune" and attributes_of[plan].get("kind") == "plan"}
+    indicators = [_card(item, attributes_of[item]) for plan in plans for item in _indicators_by_plan(graph).get(plan, ())]
+    tasks_of = _tasks_by_commune(graph)
+    peers = []
+    for other, their_plans in _plans_by_commune(graph).items():
+        if other.province == place.province:
+            unit = _unit_of(graph, their_plans[0])
+            peers.append({"commune": other.name, "plans": len(their_plans), "tasks": len(tasks_of.get(other, ())),
+                          "page": page_of(graph, unit) if unit else None})
     return {"item": _linked(graph, node), "commune": place.name, "province": place.province,
             "plans": [_linked(graph, plan) for plan in sorted(plans, key=lambda plan: attributes_of[plan].get("date") or "")],
             "tasks": [_linked(graph, item) for item in sorted(tasks, key=lambda item: (attributes_of[item].get("section") or "", str(attributes_of[item].get("number") or "")))],
             "offices": [{"office": office, "leads": count} for office, count in offices.most_common()],
             "indicators": sorted(indicators, key=lambda card: card.get("label") or ""),
-            "peers": [{"commune": name, "plans": counts["plan"], "tasks": counts["task"],
-                       "page": page_of(graph, units[(name, place.province)]) if (name, place.province) in units else None}
-                      for name, counts in sorted(peers.items(), key=lambda pair: (-pair[1]["task"], pair[0]))]}
+            "peers": sorted(peers, key=lambda row: (-row["tasks"], row["commune"]))}
 
 
 def task(graph: nx.MultiDiGraph, rest: str) -> dict:

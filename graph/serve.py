@@ -47,9 +47,15 @@ class _Pages:
         self.kg = kg
         self._kept: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._prepared = None
 
     def get(self, name: str, *args):
         graph = self.kg.projection()
+        if graph is not self._prepared:
+            with self._lock:
+                if graph is not self._prepared:
+                    explore.prepare(graph)
+                    self._prepared = graph
         key = (id(graph), name, args)
         with self._lock:
             if key in self._kept:
@@ -89,7 +95,8 @@ def create_app(store: str | None = None, update_url: str | None = None, hosts: t
     kg = KnowledgeGraph(store, update_url)
     pages = _Pages(kg)
     if load:
-        kg.projection()
+        pages.get("policies")
+        pages.get("stats")
     templates = Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=select_autoescape(["html"], default=True))
     shown_store = kg.location or "the default store (.lineage/store)"
 
