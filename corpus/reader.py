@@ -1,4 +1,4 @@
-"""Read a plan from disk (.txt, .md, .docx, .pdf) into a normalized `Text`.
+"""Read a plan from disk (.txt, .md, .docx, .pdf, a saved web page or Word web export) into a normalized `Text`.
 
 Government websites serve plans in every encoding and format; the reader decodes
 what it can, says what it guessed, and refuses clearly what it cannot read.
@@ -20,7 +20,7 @@ __all__ = ["DocumentError", "read_text", "decode_bytes", "check_legacy_fonts", "
 #: Documents larger than this are refused (a plan is rarely over 2 MB); LINEAGE_MAX_MB changes it.
 MAX_MEGABYTES = 20.0
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".htm", ".html")
 
 # Letters that only Vietnamese uses among Latin scripts: their presence tells a
 # correct decoding from mojibake.
@@ -56,6 +56,8 @@ def read_text(path: str | Path) -> Text:
         original, warnings = check_legacy_fonts(_docx_text(path, data), path)
     elif suffix == ".pdf":
         original, warnings = _pdf_text(path, data), ()
+    elif suffix in (".htm", ".html"):
+        original, warnings = check_legacy_fonts(_web_page_text(path, data), path)
     else:
         original, warnings = decode_bytes(data, path)
     if not _looks_vietnamese(original[:20000]) and sum(character.isalpha() for character in original[:20000]) > 200:
@@ -179,6 +181,17 @@ def _unique_cells(row):
 
 def _cell_text(cell) -> str:
     return " ".join(paragraph.text.strip() for paragraph in cell.paragraphs if paragraph.text.strip())
+
+
+def _web_page_text(path: Path, data: bytes) -> str:
+    from .html import html_text
+
+    if data.lstrip()[:5] == b"%PDF-" or data[:4] == b"PK\x03\x04":
+        raise DocumentError(path, "is named as a web page but is a PDF or a Word/ZIP file; rename it to .pdf or .docx")
+    try:
+        return html_text(data)
+    except ValueError as error:
+        raise DocumentError(path, str(error)) from None
 
 
 _LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")

@@ -150,14 +150,14 @@ class KnowledgeGraph:
         """
         from concurrent.futures import ThreadPoolExecutor
 
-        from ..corpus.reader import find_documents
+        from ..corpus.reader import SUPPORTED_SUFFIXES, find_documents
         from ..ontology.ingest import GraphWriter, load_vocabulary, prepare_documents
         from .cache import record_store_files, save_ingested_projection
         from .projection import PROJECTED_PREDICATES
 
         documents = find_documents([paths] if isinstance(paths, (str, Path)) else list(paths))
         if not documents:
-            raise ValueError("no .txt, .md, .docx or .pdf documents found in the given paths")
+            raise ValueError(f"no documents ({', '.join(SUPPORTED_SUFFIXES)}) found in the given paths")
         counts = {"changed": 0, "unchanged": 0, "failed": 0}
         rows: list[dict] = []
         facts_by_graph: dict[str, list] = {}

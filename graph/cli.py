@@ -36,17 +36,17 @@ def _row_limit(output_format: str, limit: int | None, show_all: bool) -> int | N
 def main() -> None:
     """Trace how Vietnamese central resolutions cascade down to provincial plans and ward tasks.
 
-    Read plans (.txt, .md, .docx, .pdf), extract the documents they cite and the
+    Read plans (.txt, .md, .docx, .pdf, .htm), extract the documents they cite and the
     lineage between them, and explore the result.
     """
 
 
 def _documents_or_fail(paths: tuple[str, ...]) -> list:
-    from ..corpus.reader import find_documents
+    from ..corpus.reader import SUPPORTED_SUFFIXES, find_documents
 
     documents = find_documents(paths)
     if not documents:
-        raise click.UsageError("no .txt, .md, .docx or .pdf documents found in the given paths")
+        raise click.UsageError(f"no documents ({', '.join(SUPPORTED_SUFFIXES)}) found in the given paths")
     return documents
 
 

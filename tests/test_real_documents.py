@@ -22,11 +22,11 @@ REAL = SHARED / "real"
 needs_real = pytest.mark.skipif(not (REAL / "fulltext").exists() or not SCORER.exists(), reason="shared/real is not beside this checkout")
 
 
-def score(folder: Path, set_name: str, tmp_path: Path) -> dict:
+def score(folder: Path, set_name: str, tmp_path: Path, gold: Path | None = None, documents: Path | None = None, strip: bool = True) -> dict:
     lineage = Path(sys.executable).parent / "lineage"
     output = subprocess.run(
-        [sys.executable, str(SCORER), str(folder / f"{set_name}-gold.json"), str(folder / "docs"), "--strip-first-line", "--batch",
-         "--cmd", f"{lineage} extract --format json"],
+        [sys.executable, str(SCORER), str(gold or folder / f"{set_name}-gold.json"), str(documents or folder / "docs"), *(["--strip-first-line"] if strip else []),
+         "--batch", "--cmd", f"{lineage} extract --format json"],
         check=True, capture_output=True, text=True, cwd=tmp_path,
     ).stdout
     return {key: float(value) for key, value in (item.split("=") for item in output.strip().splitlines()[-1].split()[1:])}
@@ -42,6 +42,23 @@ def test_real_documents_meet_the_bar(set_name, bar, tmp_path):
     assert summary["failed"] == 0
     for measure, least in bar.items():
         assert summary[measure] >= least, (measure, summary)
+
+
+@needs_real
+def test_word_web_page_exports_read_as_their_text_copies(tmp_path):
+    """Each raw/NN_….htm (a Word "Save as web page" export) against the gold of its docs/NN_….txt."""
+    fulltext = REAL / "fulltext"
+    exports = {path.stem for path in (fulltext / "raw").glob("*.htm")}
+    gold = json.loads((fulltext / "fulltext-gold.json").read_text(encoding="utf-8"))
+    pairs = [document for document in gold["documents"] if document["file"][:-4] in exports]
+    assert len(pairs) == len(exports) >= 10
+    for name, documents in (("txt", pairs), ("htm", [dict(document, file=document["file"][:-4] + ".htm") for document in pairs])):
+        (tmp_path / f"{name}-gold.json").write_text(json.dumps(dict(gold, documents=documents), ensure_ascii=False), encoding="utf-8")
+    as_text = score(fulltext, "", tmp_path, gold=tmp_path / "txt-gold.json")
+    as_page = score(fulltext, "", tmp_path, gold=tmp_path / "htm-gold.json", documents=fulltext / "raw", strip=False)
+    assert as_page["failed"] == 0
+    for measure in ("ref_p", "ref_r", "ref_f1", "pair_p", "pair_r", "basis_r", "meta"):
+        assert as_page[measure] >= as_text[measure] - 0.02, (measure, as_text, as_page)
 
 
 PROJECT_REAL = Path(__file__).parent / "data" / "real"
