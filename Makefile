@@ -26,11 +26,12 @@ demo: install
 test: install-test browser
 	$(BIN)/python -m pytest
 
-# The map tests drive Debian's Chromium (never a downloaded browser).
+# The map tests drive Debian's Chromium (never a downloaded browser); .doc files are read through
+# LibreOffice or antiword, which also write the tests' .doc/.odt/.rtf copies of the seed plans.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; } || \
-	  echo "note: Chromium is not installed; the browser tests will be skipped (apt-get install chromium)"
+	@{ command -v chromium && command -v soffice && command -v antiword; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core antiword libreoffice-writer-nogui >/dev/null; } || \
+	  echo "note: Chromium, LibreOffice or antiword is not installed; their tests will be skipped (apt-get install chromium antiword libreoffice-writer-nogui)"
 
 benchmark: install
 	$(BIN)/python benchmarks/extraction.py $(PLANS)

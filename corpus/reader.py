@@ -20,7 +20,7 @@ __all__ = ["DocumentError", "read_text", "decode_bytes", "check_legacy_fonts", "
 #: Documents larger than this are refused (a plan is rarely over 2 MB); LINEAGE_MAX_MB changes it.
 MAX_MEGABYTES = 20.0
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".htm", ".html")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".htm", ".html", ".doc", ".odt", ".rtf")
 
 # Letters that only Vietnamese uses among Latin scripts: their presence tells a
 # correct decoding from mojibake.
@@ -58,6 +58,8 @@ def read_text(path: str | Path) -> Text:
         original, warnings = _pdf_text(path, data), ()
     elif suffix in (".htm", ".html"):
         original, warnings = check_legacy_fonts(_web_page_text(path, data), path)
+    elif suffix in (".doc", ".odt", ".rtf"):
+        original, warnings = check_legacy_fonts(_office_text(path, suffix, data), path)
     else:
         original, warnings = decode_bytes(data, path)
     if not _looks_vietnamese(original[:20000]) and sum(character.isalpha() for character in original[:20000]) > 200:
@@ -181,6 +183,29 @@ def _unique_cells(row):
 
 def _cell_text(cell) -> str:
     return " ".join(paragraph.text.strip() for paragraph in cell.paragraphs if paragraph.text.strip())
+
+
+def _office_text(path: Path, suffix: str, data: bytes) -> str:
+    import subprocess
+
+    from .office import ConverterMissing, doc_text, odt_text, rtf_text
+
+    if suffix == ".doc" and data[:4] == b"PK\x03\x04":
+        raise DocumentError(path, "is named .doc but is a .docx (a ZIP package); rename it to .docx")
+    if suffix == ".doc" and data.lstrip()[:5] == b"{\\rtf":
+        raise DocumentError(path, "is named .doc but is an RTF file; rename it to .rtf")
+    if suffix == ".doc" and not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise DocumentError(path, "is not a Word 97–2003 document (no OLE2 header); a truncated download, or another format named .doc?")
+    try:
+        if suffix == ".doc":
+            return doc_text(path)
+        if suffix == ".odt":
+            return odt_text(path)
+        return rtf_text(data)
+    except ConverterMissing as error:
+        raise DocumentError(path, str(error)) from None
+    except (ValueError, zipfile.BadZipFile, subprocess.TimeoutExpired) as error:
+        raise DocumentError(path, str(error)) from None
 
 
 def _web_page_text(path: Path, data: bytes) -> str:

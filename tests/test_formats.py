@@ -138,3 +138,126 @@ def test_every_seed_name_is_found_in_a_folder_of_pages(tmp_path):
         (tmp_path / (seed.stem + ".html")).write_bytes(site_page(seed.read_text(encoding="utf-8")))
     assert [path.suffix for path in find_documents([tmp_path])] == [".html", ".html"]
     assert Path(find_documents([tmp_path])[0]).name.startswith(SEEDS[0].stem)
+
+
+# --- .doc, .odt, .rtf ---------------------------------------------------------------------
+
+OFFICE_FORMATS = ("doc", "odt", "rtf")
+
+
+def _soffice() -> str:
+    import os
+    import shutil
+
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing: .ci/run installs Debian's libreoffice-writer-nogui")
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    return found
+
+
+def as_docx(text: str, path: Path) -> Path:
+    """The plan as a Word document: a paragraph a line, runs of tab-separated lines as a table."""
+    import docx
+
+    document, rows = docx.Document(), []
+
+    def table() -> None:
+        if rows:
+            grid = document.add_table(rows=len(rows), cols=max(len(row) for row in rows))
+            for row_index, row in enumerate(rows):
+                for column, cell in enumerate(row):
+                    grid.cell(row_index, column).text = cell
+            rows.clear()
+
+    for line in _paragraphs(text):
+        if "\t" in line:
+            rows.append(line.split("\t"))
+        elif line.strip():  # blank lines are spacing, in a table or out of one, as in Word
+            table()
+            document.add_paragraph(line)
+    table()
+    document.add_paragraph("")  # Word ends a document with a paragraph, never with a table
+    document.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """Every seed as .docx, and as .doc, .odt and .rtf written from it by LibreOffice."""
+    import subprocess
+
+    soffice = _soffice()
+    folder = tmp_path_factory.mktemp("office")
+    sources = [as_docx(seed.read_text(encoding="utf-8"), folder / (seed.stem + ".docx")) for seed in SEEDS]
+    profile = folder / "profile"
+    for file_format in OFFICE_FORMATS:
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", file_format, "--outdir", str(folder),
+                        *map(str, sources)], check=True, capture_output=True, timeout=600)
+    return folder
+
+
+@pytest.mark.parametrize("file_format", OFFICE_FORMATS)
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda path: path.stem)
+def test_a_word_97_opendocument_or_rtf_copy_reads_as_the_docx(converted, seed, file_format):
+    original = extract_file(converted / (seed.stem + ".docx"))
+    copy = extract_file(converted / f"{seed.stem}.{file_format}")
+    assert _symbols(copy) == _symbols(original)
+    assert _tasks(copy) == _tasks(original)
+    assert (copy.document.symbol, copy.document.date, copy.document.commune) == (original.document.symbol, original.document.date, original.document.commune)
+    assert _symbols(original) == _symbols(extract_file(seed))
+
+
+def test_office_files_that_are_not_what_they_say_are_named(tmp_path, monkeypatch):
+    import zipfile
+
+    from vnlineage.corpus import office
+
+    cases = {
+        "zip.doc": b"PK\x03\x04rest", "noise.doc": b"\xd0\xcf\x11\xe0 this is no Word document" * 20,
+        "plain.odt": b"not a zip at all", "plain.rtf": b"Ke hoach so 12",
+    }
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+    problems = {"zip.doc": "is a .docx", "noise.doc": "is not a Word 97–2003 document", "plain.odt": "not an OpenDocument", "plain.rtf": "not an RTF"}
+    for name, problem in problems.items():
+        with pytest.raises(DocumentError, match=re.escape(str(tmp_path / name)) + ".*" + problem):
+            read_text(tmp_path / name)
+    monkeypatch.setattr(office, "MAX_INFLATED_MB", 1)
+    with zipfile.ZipFile(tmp_path / "bomb.odt", "w", compression=zipfile.ZIP_DEFLATED) as package, package.open("content.xml", "w") as member:
+        for _ in range(3):
+            member.write(b"\0" * 1_000_000)
+    with pytest.raises(DocumentError, match="bomb.odt.*inflates to 3 MB"):
+        read_text(tmp_path / "bomb.odt")
+
+
+def test_a_missing_converter_says_how_to_install_it(converted, tmp_path, monkeypatch):
+    import shutil
+
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None if name in ("antiword", "soffice", "libreoffice") else real_which(name, *args, **kwargs))
+    with pytest.raises(DocumentError, match="apt-get install libreoffice-writer-nogui"):
+        read_text(converted / (SEEDS[0].stem + ".doc"))
+
+
+def test_antiword_reads_a_doc_where_libreoffice_is_not_installed(converted, monkeypatch):
+    import shutil
+
+    if not shutil.which("antiword"):
+        pytest.skip("antiword is not installed (apt-get install antiword)")
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None if name in ("soffice", "libreoffice") else real_which(name, *args, **kwargs))
+    seed = plan_path("tich-luong")
+    copy = extract_file(converted / (seed.stem + ".doc"))
+    original = extract_file(converted / (seed.stem + ".docx"))
+    assert _symbols(copy) == _symbols(original)
+    assert (copy.document.symbol, copy.document.date) == (original.document.symbol, original.document.date)
+
+
+def test_a_file_named_like_an_option_is_read_as_a_file(converted, tmp_path):
+    import shutil
+
+    tricky = tmp_path / "-x.doc"
+    shutil.copy(converted / (SEEDS[0].stem + ".doc"), tricky)
+    assert _symbols(extract_file(tricky)) == _symbols(extract_file(converted / (SEEDS[0].stem + ".docx")))

@@ -64,7 +64,7 @@ def test_windows_1258_is_decoded_with_a_warning(tmp_path):
         ("latin.txt", "Ça été très gênant: déjà vu.".encode("latin-1") + b"\x81\x8d\x8f", "UTF-8"),
         ("fake.pdf", b"this is not a pdf", "not a PDF"),
         ("fake.docx", b"PK\x03\x04 truncated", "docx"),
-        ("notes.rtf", b"{\\rtf1 hello}", "unsupported file type"),
+        ("notes.xls", b"\xd0\xcf\x11\xe0 sheet", "unsupported file type"),
     ],
 )
 def test_unreadable_files_get_a_clear_error_naming_the_file(tmp_path, name, data, problem):
@@ -141,7 +141,7 @@ def test_pdf_without_a_text_layer_asks_for_ocr(tmp_path):
 
 def test_directories_are_searched_for_documents(tmp_path, plans_dir):
     shutil.copytree(plans_dir, tmp_path / "plans")
-    (tmp_path / "plans" / "notes.rtf").write_text("skip me")
+    (tmp_path / "plans" / "notes.xls").write_text("skip me")
     found = find_documents([tmp_path])
     assert len(found) == 5
     assert all(path.suffix == ".txt" for path in found)
