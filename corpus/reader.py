@@ -223,25 +223,16 @@ _LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
 
 
 def _pdf_text(path: Path, data: bytes) -> str:
-    """Pages in order; words hyphenated across line ends joined again."""
-    import io
-
-    from pypdf import PdfReader
+    """Pages in order, in reading order with tables as tables (corpus.pdf); words hyphenated
+    across line ends joined again."""
+    from .pdf import PdfError, pdf_text
 
     if not data.lstrip().startswith(b"%PDF"):
         raise DocumentError(path, "not a PDF file (no %PDF header)")
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DocumentError(path, "the PDF is password-protected; remove the password and try again")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except DocumentError:
-        raise
-    except Exception as error:  # pypdf signals damage and unsupported encryption many ways
-        raise DocumentError(path, f"cannot read this PDF: {error}") from None
-    if not any(page.strip() for page in pages):
-        raise DocumentError(path, "the PDF has no text layer (a scan); it needs OCR before it can be read")
-    text = "\n\n".join(page.strip("\n") for page in pages)
+        text = pdf_text(data)
+    except PdfError as error:
+        raise DocumentError(path, str(error)) from None
     return _LINE_END_HYPHEN.sub(_join_hyphenated, text)
 
 

@@ -261,3 +261,62 @@ def test_a_file_named_like_an_option_is_read_as_a_file(converted, tmp_path):
     tricky = tmp_path / "-x.doc"
     shutil.copy(converted / (SEEDS[0].stem + ".doc"), tricky)
     assert _symbols(extract_file(tricky)) == _symbols(extract_file(converted / (SEEDS[0].stem + ".docx")))
+
+
+# --- PDFs with a text layer ------------------------------------------------------------------
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+def as_pdf(text: str, path: Path) -> Path:
+    """The plan as a word processor prints it: paragraphs wrapped at the margin with space
+    after them, runs of tab-separated lines as ruled tables (which may go on over a page)."""
+    fpdf = pytest.importorskip("fpdf")
+    if not FONT.exists():
+        pytest.skip("DejaVu font missing (.ci/run installs fonts-dejavu-core)")
+    pdf = fpdf.FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=10)
+    rows: list[list[str]] = []
+
+    def table() -> None:
+        if rows:
+            width = max(len(row) for row in rows)
+            with pdf.table(borders_layout="ALL", text_align="LEFT", line_height=5, first_row_as_headings=False) as grid:
+                for row in rows:
+                    cells = grid.row()
+                    for cell in row + [""] * (width - len(row)):
+                        cells.cell(cell)
+            rows.clear()
+
+    for line in _paragraphs(text):
+        if "\t" in line:
+            rows.append(line.split("\t"))
+        elif line.strip():
+            table()
+            pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+    table()
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda path: path.stem)
+def test_a_printed_pdf_of_a_plan_reads_as_the_plan(seed, tmp_path):
+    printed = extract_file(as_pdf(seed.read_text(encoding="utf-8"), tmp_path / (seed.stem + ".pdf")))
+    original = extract_file(seed)
+    assert _symbols(printed) == _symbols(original)
+    assert _tasks(printed) == _tasks(original)
+
+
+def test_an_appendix_task_table_in_a_pdf_keeps_its_columns(tmp_path):
+    seed = plan_path("an-duong")
+    text = read_text(as_pdf(seed.read_text(encoding="utf-8"), tmp_path / "an-duong.pdf")).normalized
+    rows = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    header = next(row for row in rows if "Cơ quan chủ trì" in row)
+    assert "Cơ quan phối hợp" in header
+    tasks = extract_file(tmp_path / "an-duong.pdf").tasks
+    assert sum(1 for task in tasks if task.lead) >= 30
+    assert not any(re.fullmatch(r"(?:Trang\s*)?\d{1,3}", line.strip()) for line in text.splitlines())

@@ -1,0 +1,160 @@
+"""PDFs with a text layer, read in reading order with their tables as tables.
+
+pdfplumber (MIT, on pdfminer.six) gives each page's words with their positions and the
+ruled tables; a page is read from top to bottom as lines of text and tables, a table row
+its cells joined by tabs (a cell's lines by spaces) with a blank line around the table,
+as the reader's other formats give it, so that an appendix's task table reaches the task
+extractor with its columns (STT, nhiệm vụ, chủ trì, phối hợp, thời gian, sản phẩm).  A
+page number alone at the top or bottom of a page is left out; a word split at a line end
+is joined again by the reader.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+__all__ = ["pdf_text", "PdfError", "NoTextLayer"]
+
+#: A page's top and bottom margins, as a share of its height, where a lone page number is dropped.
+_MARGIN = 0.08
+_PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*(?:/\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE)
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "intersection_tolerance": 4, "snap_tolerance": 3}
+
+
+class PdfError(ValueError):
+    """The PDF cannot be read (damaged, encrypted with a password, not a PDF)."""
+
+
+class NoTextLayer(PdfError):
+    """No page has text: a scan."""
+
+
+def pdf_text(data: bytes) -> str:
+    """The pages' text in reading order, a blank line between pages, except where a paragraph
+    goes on over the page break; raises PdfError or NoTextLayer."""
+    import pdfplumber
+
+    _check_not_locked(data)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as document:
+            pages = [_page_text(page) for page in document.pages]
+    except PdfError:
+        raise
+    except Exception as error:  # pdfminer signals damage in many ways
+        raise PdfError(f"cannot read this PDF: {type(error).__name__}: {error}") from None
+    if not any(page.text.strip() for page in pages):
+        raise NoTextLayer("the PDF has no text layer (a scan); it needs OCR before it can be read")
+    written = ""
+    for previous, page in zip([None, *pages], pages):
+        if not page.text.strip():
+            continue
+        if written:
+            written += " " if previous is not None and previous.ends_open and page.starts_open else "\n\n"
+        written += page.text.strip("\n")
+    return written
+
+
+def _check_not_locked(data: bytes) -> None:
+    """A PDF that opens only with a password is said to be one (pdfminer's own error says nothing)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        locked = reader.is_encrypted and not reader.decrypt("")
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as error:
+        raise PdfError(f"cannot read this PDF: {error}") from None
+    if locked:
+        raise PdfError("the PDF is password-protected; remove the password and try again")
+
+
+@dataclass
+class _Page:
+    text: str
+    #: The last paragraph runs to the right margin, and the first line goes on a sentence.
+    ends_open: bool = False
+    starts_open: bool = False
+
+
+def _page_text(page) -> _Page:
+    # A ruled box of one row is a table too when it has several cells: a table's rows go on
+    # over a page break, one of them alone on the next page.
+    tables = [table for table in page.find_tables(_TABLE_SETTINGS)
+              if (len(table.rows) >= 2 and len(table.rows[0].cells) >= 2) or len(table.rows[0].cells) >= 3]
+    boxes = [table.bbox for table in tables]
+    blocks: list[tuple[float, str]] = []
+    for table in tables:
+        rows = ["\t".join(_cell(cell) for cell in row) for row in table.extract()]
+        blocks.append((table.bbox[1], "\n" + "\n".join(row for row in rows if row.strip("\t ")) + "\n"))
+    outside = page.filter(lambda item: not _inside(item, boxes)) if boxes else page
+    height = float(page.height) or 1.0
+    lines = [line for line in outside.extract_text_lines(layout=False, strip=True, return_chars=False)
+             if not ((line["top"] < _MARGIN * height or line["bottom"] > (1 - _MARGIN) * height) and _PAGE_NUMBER.match(line["text"]))]
+    paragraphs = _paragraphs(lines, boxes, float(page.width))
+    blocks += [(paragraph[0]["top"], " ".join(line["text"] for line in paragraph)) for paragraph in paragraphs]
+    blocks.sort(key=lambda block: block[0])
+    text = "\n".join(text for _, text in blocks)
+    if not paragraphs:
+        return _Page(text)
+    right, width = max(line["x1"] for line in lines), float(page.width)
+    last_table = max((box[3] for box in boxes), default=-1.0)
+    first_table = min((box[1] for box in boxes), default=float("inf"))
+    last_line, first_line = paragraphs[-1][-1], paragraphs[0][0]
+    left = min(line["x0"] for line in lines)
+    return _Page(text, ends_open=right - left >= 0.5 * width and last_line["x1"] >= right - 0.12 * width and last_line["top"] > last_table,
+                 starts_open=not _starts_item(first_line["text"]) and first_line["bottom"] < first_table and first_line["text"][:1].islower())
+
+
+def _paragraphs(lines: list[dict], boxes, width: float) -> list[list[dict]]:
+    """Lines grouped into paragraphs.  A line goes on in the next one when it runs close to
+    the right margin (a ragged edge leaves up to a long word free), the next follows at the
+    page's usual line spacing, is not indented, starts no new item, and no table lies
+    between them."""
+    if not lines:
+        return []
+    right = max(line["x1"] for line in lines)
+    left = min(line["x0"] for line in lines)
+    gaps = sorted(following["top"] - line["bottom"] for line, following in zip(lines, lines[1:]) if following["top"] > line["bottom"])
+    usual_gap = gaps[len(gaps) // 2] if gaps else 0.0
+    groups: list[list[dict]] = []
+    for line in lines:
+        previous = groups[-1][-1] if groups else None
+        if previous is not None and _goes_on(previous, line, right, left, width, usual_gap, boxes):
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _goes_on(previous: dict, line: dict, right: float, left: float, width: float, usual_gap: float, boxes) -> bool:
+    gap = line["top"] - previous["bottom"]
+    # Only a page of prose has a margin to run to: a page of short lines is lines.
+    return (right - left >= 0.5 * width and previous["x1"] >= right - 0.12 * width and line["x0"] <= left + 0.015 * width
+            and 0 <= gap <= usual_gap * 1.5 + 0.5 and not _starts_item(line["text"])
+            and not any(previous["bottom"] <= top <= line["top"] for _, top, _, _ in boxes))
+
+
+def _starts_item(text: str) -> bool:
+    """Whether a line opens an item: "1.", "1.2.", "II.", "a)", or a dash or bullet before a
+    capital or a figure (a dash before a small letter is "quốc phòng - an ninh" wrapped)."""
+    if _NUMBERED.match(text):
+        return True
+    marked = _MARKED.match(text)
+    return bool(marked) and (marked.group(1).isupper() or marked.group(1).isdigit())
+
+
+_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}[.)]\s|[IVXLC]{1,6}[.)]\s|[a-zđ][.)]\s|\((?:\d{1,3}|[a-zđ])\)\s)")
+_MARKED = re.compile(r"^[-+•*–]\s*(\w)")
+
+
+def _inside(item, boxes) -> bool:
+    if "x0" not in item or "top" not in item:
+        return False
+    middle_x, middle_y = (item["x0"] + item["x1"]) / 2, (item["top"] + item["bottom"]) / 2
+    return any(left <= middle_x <= right and top <= middle_y <= bottom for left, top, right, bottom in boxes)
+
+
+def _cell(value: str | None) -> str:
+    return " ".join((value or "").split())
