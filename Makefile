@@ -27,11 +27,12 @@ test: install-test browser
 	$(BIN)/python -m pytest
 
 # The map tests drive Debian's Chromium (never a downloaded browser); .doc files are read through
-# LibreOffice or antiword, which also write the tests' .doc/.odt/.rtf copies of the seed plans.
+# LibreOffice or antiword, which also write the tests' .doc/.odt/.rtf copies of the seed plans; scans
+# through Tesseract with its Vietnamese model.
 browser:
-	@{ command -v chromium && command -v soffice && command -v antiword; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core antiword libreoffice-writer-nogui >/dev/null; } || \
-	  echo "note: Chromium, LibreOffice or antiword is not installed; their tests will be skipped (apt-get install chromium antiword libreoffice-writer-nogui)"
+	@{ command -v chromium && command -v soffice && command -v antiword && command -v tesseract; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core antiword libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie >/dev/null; } || \
+	  echo "note: Chromium, LibreOffice or antiword is not installed; their tests will be skipped (apt-get install chromium antiword libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie)"
 
 benchmark: install
 	$(BIN)/python benchmarks/extraction.py $(PLANS)

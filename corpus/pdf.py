@@ -31,9 +31,11 @@ class NoTextLayer(PdfError):
     """No page has text: a scan."""
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_text(data: bytes) -> tuple[str, list[str]]:
     """The pages' text in reading order, a blank line between pages, except where a paragraph
-    goes on over the page break; raises PdfError or NoTextLayer."""
+    goes on over the page break; and notes for the reader (the pages read by OCR, with their
+    mean word confidence).  Pages without a text layer are read by OCR (corpus.ocr); raises
+    PdfError, or NoTextLayer when OCR cannot be done."""
     import pdfplumber
 
     _check_not_locked(data)
@@ -44,8 +46,7 @@ def pdf_text(data: bytes) -> str:
         raise
     except Exception as error:  # pdfminer signals damage in many ways
         raise PdfError(f"cannot read this PDF: {type(error).__name__}: {error}") from None
-    if not any(page.text.strip() for page in pages):
-        raise NoTextLayer("the PDF has no text layer (a scan); it needs OCR before it can be read")
+    notes = _read_scanned_pages(data, pages)
     written = ""
     for previous, page in zip([None, *pages], pages):
         if not page.text.strip():
@@ -53,7 +54,38 @@ def pdf_text(data: bytes) -> str:
         if written:
             written += " " if previous is not None and previous.ends_open and page.starts_open else "\n\n"
         written += page.text.strip("\n")
-    return written
+    return written, notes
+
+
+def _read_scanned_pages(data: bytes, pages: list["_Page"]) -> list[str]:
+    from .ocr import OcrMissing, cached, ocr_pdf_pages
+
+    scanned = [number for number, page in enumerate(pages) if not page.text.strip()]
+    if not scanned:
+        return []
+    try:
+        read = cached(data, f"pdf-{'-'.join(map(str, scanned))}", lambda: ocr_pdf_pages(data, scanned))
+    except OcrMissing as error:
+        if len(scanned) < len(pages):
+            return [f"pages {_pages(scanned)} have no text layer and were not read: {error}"]
+        raise NoTextLayer(f"the PDF has no text layer (a scan); {error}") from None
+    for number, page in read.items():
+        pages[number] = _Page(page.text)
+    if not any(page.text.strip() for page in pages):
+        raise NoTextLayer("the PDF has no text layer, and OCR found no text in it")
+    confidence = sum(read[number].confidence for number in scanned) / len(scanned)
+    return [f"pages {_pages(scanned)} of {len(pages)} read by OCR (mean word confidence {confidence:.0f}%)"]
+
+
+def _pages(numbers: list[int]) -> str:
+    """1-based page numbers, runs written as ranges: "1–3, 5"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{run[0] + 1}–{run[-1] + 1}" if len(run) > 1 else str(run[0] + 1) for run in runs)
 
 
 def _check_not_locked(data: bytes) -> None:

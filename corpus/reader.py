@@ -20,7 +20,8 @@ __all__ = ["DocumentError", "read_text", "decode_bytes", "check_legacy_fonts", "
 #: Documents larger than this are refused (a plan is rarely over 2 MB); LINEAGE_MAX_MB changes it.
 MAX_MEGABYTES = 20.0
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".htm", ".html", ".doc", ".odt", ".rtf")
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".htm", ".html", ".doc", ".odt", ".rtf", *_IMAGE_SUFFIXES)
 
 # Letters that only Vietnamese uses among Latin scripts: their presence tells a
 # correct decoding from mojibake.
@@ -55,7 +56,9 @@ def read_text(path: str | Path) -> Text:
     if suffix == ".docx":
         original, warnings = check_legacy_fonts(_docx_text(path, data), path)
     elif suffix == ".pdf":
-        original, warnings = _pdf_text(path, data), ()
+        original, warnings = _pdf_text(path, data)
+    elif suffix in _IMAGE_SUFFIXES:
+        original, warnings = _image_text(path, data)
     elif suffix in (".htm", ".html"):
         original, warnings = check_legacy_fonts(_web_page_text(path, data), path)
     elif suffix in (".doc", ".odt", ".rtf"):
@@ -185,6 +188,21 @@ def _cell_text(cell) -> str:
     return " ".join(paragraph.text.strip() for paragraph in cell.paragraphs if paragraph.text.strip())
 
 
+def _image_text(path: Path, data: bytes) -> tuple[str, tuple[str, ...]]:
+    """A scanned page (or a TIFF's pages) read by OCR."""
+    from .ocr import OcrMissing, cached, ocr_images, read_image_file
+
+    try:
+        pages = cached(data, "image", lambda: dict(enumerate(ocr_images(read_image_file(path)))))
+    except (OcrMissing, ValueError) as error:
+        raise DocumentError(path, str(error)) from None
+    text = "\n\n".join(page.text for _, page in sorted(pages.items()))
+    if not text.strip():
+        raise DocumentError(path, "OCR found no text in the image")
+    confidence = sum(page.confidence for page in pages.values()) / len(pages)
+    return text, (f"{path}: {len(pages)} page(s) read by OCR (mean word confidence {confidence:.0f}%)",)
+
+
 def _office_text(path: Path, suffix: str, data: bytes) -> str:
     import subprocess
 
@@ -230,10 +248,10 @@ def _pdf_text(path: Path, data: bytes) -> str:
     if not data.lstrip().startswith(b"%PDF"):
         raise DocumentError(path, "not a PDF file (no %PDF header)")
     try:
-        text = pdf_text(data)
+        text, notes = pdf_text(data)
     except PdfError as error:
         raise DocumentError(path, str(error)) from None
-    return _LINE_END_HYPHEN.sub(_join_hyphenated, text)
+    return _LINE_END_HYPHEN.sub(_join_hyphenated, text), tuple(f"{path}: {note}" for note in notes)
 
 
 def _join_hyphenated(match: re.Match) -> str:

@@ -320,3 +320,79 @@ def test_an_appendix_task_table_in_a_pdf_keeps_its_columns(tmp_path):
     tasks = extract_file(tmp_path / "an-duong.pdf").tasks
     assert sum(1 for task in tasks if task.lead) >= 30
     assert not any(re.fullmatch(r"(?:Trang\s*)?\d{1,3}", line.strip()) for line in text.splitlines())
+
+
+# --- scans -----------------------------------------------------------------------------------
+
+def _tesseract() -> None:
+    import os
+    import shutil
+
+    if not shutil.which("tesseract"):
+        if os.environ.get("CI"):
+            pytest.fail("Tesseract is missing: .ci/run installs tesseract-ocr and tesseract-ocr-vie")
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
+
+
+def scanned(pdf: Path, path: Path, pages: int | None = None) -> Path:
+    """An image-only PDF of `pdf`'s pages at 300 dpi, as a scanner writes it."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    images = [document[number].render(scale=300 / 72).to_pil().convert("L") for number in range(min(len(document), pages or len(document)))]
+    document.close()
+    images[0].save(path, save_all=True, append_images=images[1:], resolution=300)
+    return path
+
+
+@pytest.fixture
+def ocr_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("LINEAGE_OCR_CACHE", str(tmp_path / "ocr-cache"))
+    return tmp_path / "ocr-cache"
+
+
+def test_a_scanned_plan_reads_its_symbol_date_and_references(tmp_path, ocr_cache):
+    _tesseract()
+    seed = plan_path("tich-luong")
+    scan = scanned(as_pdf(seed.read_text(encoding="utf-8"), tmp_path / "plan.pdf"), tmp_path / "scan.pdf")
+    read, original = extract_file(scan), extract_file(seed)
+    assert (read.document.symbol, read.document.date) == (original.document.symbol, original.document.date)
+    assert len(_symbols(read) & _symbols(original)) >= 0.9 * len(_symbols(original))
+    assert any("read by OCR" in warning and "confidence" in warning for warning in read.warnings)
+    assert list(ocr_cache.glob("*.json")), "the reading is kept for the next run"
+
+
+def test_a_scanned_page_image_is_read_and_a_huge_one_refused(tmp_path, ocr_cache, monkeypatch):
+    _tesseract()
+    from vnlineage.corpus import ocr
+
+    seed = plan_path("tich-luong")
+    pdf = as_pdf(seed.read_text(encoding="utf-8"), tmp_path / "plan.pdf")
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    document[0].render(scale=300 / 72).to_pil().convert("L").save(tmp_path / "page.png")
+    document.close()
+    assert "04/KH-UBND" in read_text(tmp_path / "page.png").normalized
+    monkeypatch.setattr(ocr, "MAX_PIXELS", 10_000)
+    (tmp_path / "huge.png").write_bytes((tmp_path / "page.png").read_bytes())
+    monkeypatch.setenv("LINEAGE_OCR_CACHE", "off")
+    with pytest.raises(DocumentError, match="huge.png.*decompression bomb"):
+        read_text(tmp_path / "huge.png")
+
+
+def test_a_scan_without_tesseract_says_how_to_install_it(tmp_path, monkeypatch):
+    import shutil
+
+    from vnlineage.corpus import ocr
+
+    fpdf = pytest.importorskip("fpdf")
+    pdf = fpdf.FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")
+    pdf.output(str(tmp_path / "scan.pdf"))
+    real_which = shutil.which
+    monkeypatch.setattr(ocr.shutil, "which", lambda name, *args, **kwargs: None if name == "tesseract" else real_which(name, *args, **kwargs))
+    monkeypatch.setenv("LINEAGE_OCR_CACHE", "off")
+    with pytest.raises(DocumentError, match=r"scan\.pdf.*apt-get install tesseract-ocr tesseract-ocr-vie"):
+        read_text(tmp_path / "scan.pdf")
