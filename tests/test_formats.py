@@ -396,3 +396,15 @@ def test_a_scan_without_tesseract_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setenv("LINEAGE_OCR_CACHE", "off")
     with pytest.raises(DocumentError, match=r"scan\.pdf.*apt-get install tesseract-ocr tesseract-ocr-vie"):
         read_text(tmp_path / "scan.pdf")
+
+
+def test_an_ocr_misreading_of_an_issuer_code_is_read_as_the_code_it_stands_for():
+    from vnlineage.corpus.extract import extract_text
+    from vnlineage.corpus.text import normalize
+
+    record = extract_text(normalize("Căn cứ Nghị quyết số 13-NQ/ĐĐU ngày 10/10/2025 của Đảng ủy phường; "
+                                    "Kế hoạch số 7/KH-ĐĐQH ngày 02/01/2026 của Đoàn ĐBQH tỉnh; Công văn số 9/CV-XYZZ ngày 03/01/2026."))
+    found = {reference.symbol: [mention.text for mention in reference.mentions] for reference in record.references}
+    assert found["13-NQ/ĐU"] == ["13-NQ/ĐĐU"]  # the mention keeps what OCR read
+    assert any(symbol.endswith("ĐĐQH") for symbol in found)  # a code the registry knows is never changed
+    assert any(symbol.endswith("XYZZ") for symbol in found)  # nor one no repair makes known

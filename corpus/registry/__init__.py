@@ -87,6 +87,8 @@ class Registry:
     office_heads: list[str]
     office_placeholders: set[str]
     catalogue: list[CatalogueEntry]
+    #: OCR's misreadings of issuer codes (ocr-repairs.json): letters it doubles, and look-alikes.
+    ocr_repairs: tuple[tuple[str, ...], tuple[tuple[str, str], ...]] = ((), ())
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
     _catalogue_by_key: dict[str, CatalogueEntry] | None = field(default=None, repr=False)
     _laws_by_name: dict[str, list[CatalogueEntry]] | None = field(default=None, repr=False)
@@ -117,8 +119,27 @@ class Registry:
         return None
 
     def canonical_issuer_code(self, code: str) -> str:
-        found = self.issuers.get(code.casefold())
+        found = self.issuers.get(code.casefold()) or self._repaired_issuer(code)
         return found.code if found else code
+
+    def catalogued_repair(self, symbol: str) -> str:
+        """`symbol`, or the one catalogue symbol an OCR misreading of it stands for
+        ("31/CV-BCĐĐTKNQ18" for 31/CV-BCĐTKNQ18); a symbol the catalogue has is kept."""
+        if self.catalogue_entry(symbol) is not None:
+            return symbol
+        known = {entry.symbol for entry in map(self.catalogue_entry, self._ocr_candidates(symbol)) if entry is not None}
+        return known.pop() if len(known) == 1 else symbol
+
+    def _ocr_candidates(self, written: str) -> set[str]:
+        repeated, look_alikes = self.ocr_repairs
+        candidates = {re.sub(f"{re.escape(letter)}{{2,}}", letter, written) for letter in repeated if letter * 2 in written}
+        return candidates | {written.replace(wrong, right) for wrong, right in look_alikes if wrong in written}
+
+    def _repaired_issuer(self, code: str) -> Issuer | None:
+        """The known issuer an OCR misreading of `code` stands for ("ĐĐU" for ĐU), if exactly one."""
+        candidates = self._ocr_candidates(code)
+        known = {self.issuers[candidate.casefold()].code: self.issuers[candidate.casefold()] for candidate in candidates if candidate.casefold() in self.issuers}
+        return next(iter(known.values())) if len(known) == 1 else None
 
     def catalogue_entry(self, symbol: str) -> CatalogueEntry | None:
         if self._catalogue_by_key is None:
@@ -146,7 +167,13 @@ class Registry:
 
 def official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
     """(symbol, type code, issuer code, year written in the symbol, number) in official spelling,
-    from a match of the registry's ``symbol`` pattern."""
+    from a match of the registry's ``symbol`` pattern; a misreading by OCR of a symbol the
+    catalogue holds is read as that symbol."""
+    symbol, *parts = _official_symbol(match)
+    return (registry().catalogued_repair(symbol), *parts)  # type: ignore[return-value]
+
+
+def _official_symbol(match: re.Match) -> tuple[str, str, str, str | None, str]:
     reg = registry()
     if match.group("p_number"):
         doc_type = reg.doc_type_by_code(match.group("p_type"))
@@ -337,6 +364,7 @@ def registry() -> Registry:
         office_heads=list(offices["office_heads"]),
         office_placeholders={fold_key(value) for value in offices["placeholders"]},
         catalogue=_read_catalogue(),
+        ocr_repairs=_ocr_repairs(),
     )
     # A law's name stands for whichever version is in force (see `law_versions`); every
     # other name in the catalogue stands for one document.
@@ -344,6 +372,11 @@ def registry() -> Registry:
     reg.aliases.extend(_generated_aliases(reg))
     reg.patterns = _compile_patterns(reg)
     return reg
+
+
+def _ocr_repairs() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    repairs = _read_json("ocr-repairs.json")
+    return tuple(repairs["repeated_letters"]), tuple((wrong, right) for wrong, right in repairs["look_alikes"])
 
 
 def _generated_aliases(reg: Registry) -> list[tuple[str, str]]:
