@@ -24,7 +24,7 @@ DPI = 300
 #: An image larger than this (an A3 page at 600 dpi is 70 million) is refused.
 MAX_PIXELS = 120_000_000
 #: Bump when what OCR gives changes, so older cached readings are read again.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 class OcrMissing(RuntimeError):
@@ -50,25 +50,32 @@ def _check_tesseract() -> None:
 
 
 def ocr_image(image) -> OcrPage:
-    """One page image's text: Tesseract's lines, a blank line between its paragraphs."""
+    """One page image's text: Tesseract's lines, put into paragraphs by their positions as a
+    PDF's lines are (corpus.pdf): a centred title, the "(Kèm theo …)" line under it and
+    the header's two columns stay apart, a paragraph's wrapped lines are joined."""
     import pytesseract
 
-    data = pytesseract.image_to_data(image.convert("L"), lang="vie", config="--psm 3", output_type=pytesseract.Output.DICT)
-    lines: dict[tuple[int, int, int], list[str]] = {}
+    from .pdf import paragraphs_of_lines
+
+    gray = image.convert("L")
+    data = pytesseract.image_to_data(gray, lang="vie", config="--psm 3", output_type=pytesseract.Output.DICT)
+    lines: dict[tuple[int, int, int], dict] = {}
     confidences = []
     for index, word in enumerate(data["text"]):
         if not word.strip():
             continue
         key = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
-        lines.setdefault(key, []).append(word)
+        left, top = data["left"][index], data["top"][index]
+        right, bottom = left + data["width"][index], top + data["height"][index]
+        line = lines.setdefault(key, {"words": [], "x0": left, "x1": right, "top": top, "bottom": bottom})
+        line["words"].append(word)
+        line["x0"], line["x1"] = min(line["x0"], left), max(line["x1"], right)
+        line["top"], line["bottom"] = min(line["top"], top), max(line["bottom"], bottom)
         confidence = float(data["conf"][index])
         if confidence >= 0:
             confidences.append(confidence)
-    # A paragraph as Tesseract found it is one line, as the reader's other formats give it.
-    paragraphs: dict[tuple[int, int], list[str]] = {}
-    for key in sorted(lines):
-        paragraphs.setdefault(key[:2], []).append(" ".join(lines[key]))
-    text = "\n".join(" ".join(paragraph) for paragraph in paragraphs.values())
+    ordered = sorted(({**line, "text": " ".join(line["words"])} for line in lines.values()), key=lambda line: (line["top"], line["x0"]))
+    text = "\n".join(" ".join(line["text"] for line in paragraph) for paragraph in paragraphs_of_lines(ordered, [], float(gray.width)))
     return OcrPage(text, sum(confidences) / len(confidences) if confidences else 0.0)
 
 

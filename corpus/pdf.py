@@ -15,7 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 
-__all__ = ["pdf_text", "PdfError", "NoTextLayer"]
+__all__ = ["pdf_text", "paragraphs_of_lines", "PdfError", "NoTextLayer"]
 
 #: A page's top and bottom margins, as a share of its height, where a lone page number is dropped.
 _MARGIN = 0.08
@@ -124,7 +124,7 @@ def _page_text(page) -> _Page:
     height = float(page.height) or 1.0
     lines = [line for line in outside.extract_text_lines(layout=False, strip=True, return_chars=False)
              if not ((line["top"] < _MARGIN * height or line["bottom"] > (1 - _MARGIN) * height) and _PAGE_NUMBER.match(line["text"]))]
-    paragraphs = _paragraphs(lines, boxes, float(page.width))
+    paragraphs = paragraphs_of_lines(lines, boxes, float(page.width))
     blocks += [(paragraph[0]["top"], " ".join(line["text"] for line in paragraph)) for paragraph in paragraphs]
     blocks.sort(key=lambda block: block[0])
     text = "\n".join(text for _, text in blocks)
@@ -139,7 +139,7 @@ def _page_text(page) -> _Page:
                  starts_open=not _starts_item(first_line["text"]) and first_line["bottom"] < first_table and first_line["text"][:1].islower())
 
 
-def _paragraphs(lines: list[dict], boxes, width: float) -> list[list[dict]]:
+def paragraphs_of_lines(lines: list[dict], boxes, width: float) -> list[list[dict]]:
     """Lines grouped into paragraphs.  A line goes on in the next one when it runs close to
     the right margin (a ragged edge leaves up to a long word free), the next follows at the
     page's usual line spacing, is not indented, starts no new item, and no table lies
