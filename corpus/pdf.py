@@ -36,12 +36,9 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
     goes on over the page break; and notes for the reader (the pages read by OCR, with their
     mean word confidence).  Pages without a text layer are read by OCR (corpus.ocr); raises
     PdfError, or NoTextLayer when OCR cannot be done."""
-    import pdfplumber
-
     _check_not_locked(data)
     try:
-        with pdfplumber.open(io.BytesIO(data)) as document:
-            pages = [_page_text(page) for page in document.pages]
+        pages = _pages_side_by_side(data)
     except PdfError:
         raise
     except Exception as error:  # pdfminer signals damage in many ways
@@ -86,6 +83,41 @@ def _pages(numbers: list[int]) -> str:
         else:
             runs.append([number])
     return ", ".join(f"{run[0] + 1}–{run[-1] + 1}" if len(run) > 1 else str(run[0] + 1) for run in runs)
+
+
+#: A PDF of at least this many pages is read by one process a core (pdfminer's parsing is most of the time).
+PAGES_FOR_PROCESSES = 12
+
+
+def _pages_side_by_side(data: bytes) -> list["_Page"]:
+    """Every page, read in slices by one process a core when the PDF is long and this is the
+    main process (an ingest already reads one document a core)."""
+    import multiprocessing
+    import os
+
+    count = _page_count(data)
+    workers = min(os.cpu_count() or 1, max(1, count // (PAGES_FOR_PROCESSES // 2)))
+    if count < PAGES_FOR_PROCESSES or workers < 2 or multiprocessing.parent_process() is not None:
+        return _read_pages(data, 0, count)
+    from concurrent.futures import ProcessPoolExecutor
+
+    bounds = [(count * index // workers, count * (index + 1) // workers) for index in range(workers)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        slices = pool.map(_read_pages, [data] * workers, [start for start, _ in bounds], [end for _, end in bounds])
+        return [page for part in slices for page in part]
+
+
+def _page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def _read_pages(data: bytes, start: int, end: int) -> list["_Page"]:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data), pages=list(range(start + 1, end + 1))) as document:
+        return [_page_text(page) for page in document.pages]
 
 
 def _check_not_locked(data: bytes) -> None:

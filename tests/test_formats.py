@@ -408,3 +408,15 @@ def test_an_ocr_misreading_of_an_issuer_code_is_read_as_the_code_it_stands_for()
     assert found["13-NQ/ĐU"] == ["13-NQ/ĐĐU"]  # the mention keeps what OCR read
     assert any(symbol.endswith("ĐĐQH") for symbol in found)  # a code the registry knows is never changed
     assert any(symbol.endswith("XYZZ") for symbol in found)  # nor one no repair makes known
+
+
+def test_a_long_pdf_read_by_one_process_a_core_reads_as_by_one(tmp_path, monkeypatch):
+    from vnlineage.corpus import pdf
+
+    text = "\n".join(seed.read_text(encoding="utf-8") for seed in SEEDS[:2])
+    data = as_pdf(text, tmp_path / "long.pdf").read_bytes()
+    monkeypatch.setattr(pdf, "PAGES_FOR_PROCESSES", 4)
+    side_by_side, _ = pdf.pdf_text(data)
+    monkeypatch.setattr(pdf, "PAGES_FOR_PROCESSES", 10**9)
+    alone, _ = pdf.pdf_text(data)
+    assert side_by_side == alone and len(alone) > 10_000
