@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from vnlineage.graph.cache import load_projection
+from queries import timed  # benchmarks/queries.py, beside this file
 from vnlineage.graph import queries
 from vnlineage.ontology.store import open_store
 
@@ -105,13 +106,8 @@ def measure_warm(store: str, runs: int) -> list[dict]:
     results = []
     for label, query in warm_questions(kg, found):
         query()
-        samples = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            query()
-            samples.append((time.perf_counter() - started) * 1000)
-        samples.sort()
-        results.append({"command": label, "p50": statistics.median(samples), "p95": samples[max(0, int(len(samples) * 0.95) - 1)]})
+        p50, p95 = timed(query, runs)
+        results.append({"command": label, "p50": p50, "p95": p95})
         print(f"{label:<11} warm p50 {results[-1]['p50']:7.1f} ms  p95 {results[-1]['p95']:7.1f} ms", flush=True)
     return results
 

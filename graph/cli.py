@@ -36,7 +36,8 @@ def _row_limit(output_format: str, limit: int | None, show_all: bool) -> int | N
 def main() -> None:
     """Trace how Vietnamese central resolutions cascade down to provincial plans and ward tasks.
 
-    Read plans (.txt, .md, .docx, .pdf, .htm), extract the documents they cite and the
+    Read plans (.txt, .md, .docx, .doc, .odt, .rtf, .pdf with a text layer or scanned, page images,
+    saved web pages), extract the documents they cite and the
     lineage between them, and explore the result.
     """
 

@@ -18,7 +18,7 @@ from ..corpus.text import ascii_key
 from .indexes import kept_on_graph
 from .lookup import Commune, NotFound
 from .queries import (LINEAGE, _card, _central_policies, _edge_summary, _node_attributes, _nodes_by_kind, _reach, _tasks_by_commune, ancestry,
-                      gaps, summary)
+                      commune_of, gaps, grouped_nodes, summary)
 
 __all__ = ["policies", "search", "document", "policy", "commune", "task", "office", "page_of", "prepare", "SEARCH_LIMIT"]
 
@@ -196,29 +196,20 @@ IMPLEMENTERS_SHOWN = 200
 _LEVEL_RANK = {"central": 0, "province": 1, "district": 2, "commune": 3, "task": 4}
 
 
-def _indicators_by_plan(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    def build(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-        attributes_of = _node_attributes(graph)
-        found: dict[str, list[str]] = defaultdict(list)
-        for item in _nodes_by_kind(graph).get("indicator", ()):
-            if attributes_of[item].get("plan"):
-                found[attributes_of[item]["plan"]].append(item)
-        return dict(found)
+def _plan_of(attributes: dict) -> str | None:
+    return attributes.get("plan") or None
 
-    return kept_on_graph(graph, "indicators_by_plan", build)
+
+def _commune_with_a_name(attributes: dict) -> Commune | None:
+    return commune_of(attributes) if attributes.get("commune") else None
+
+
+def _indicators_by_plan(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    return grouped_nodes(graph, "indicator", _plan_of)
 
 
 def _plans_by_commune(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
-    def build(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
-        attributes_of = _node_attributes(graph)
-        found: dict[Commune, list[str]] = defaultdict(list)
-        for plan in _nodes_by_kind(graph).get("plan", ()):
-            attributes = attributes_of[plan]
-            if attributes.get("commune"):
-                found[Commune(attributes["commune"], attributes.get("province"))].append(plan)
-        return dict(found)
-
-    return kept_on_graph(graph, "plans_by_commune", build)
+    return grouped_nodes(graph, "plan", _commune_with_a_name)
 
 
 def _unit_of(graph: nx.MultiDiGraph, plan: str) -> str | None:

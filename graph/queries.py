@@ -141,17 +141,28 @@ def _nodes_by_kind(graph: nx.MultiDiGraph) -> dict[str | None, list[str]]:
     return kept_on_graph(graph, "nodes_by_kind", build)
 
 
-def _tasks_by_commune(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
-    """Each commune's tasks, keyed as Commune.holds tells them apart (name and province)."""
-    def build(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
+def grouped_nodes(graph: nx.MultiDiGraph, kind: str, key) -> dict:
+    """The nodes of `kind` grouped by `key(attributes)` (None: left out), kept beside the
+    graph under the kind and the key's name."""
+    def build(graph: nx.MultiDiGraph) -> dict:
         attributes_of = _node_attributes(graph)
-        found: dict[Commune, list[str]] = defaultdict(list)
-        for node in _nodes_by_kind(graph).get("task", ()):
-            attributes = attributes_of[node]
-            found[Commune(attributes.get("commune"), attributes.get("province"))].append(node)
+        found: dict = defaultdict(list)
+        for node in _nodes_by_kind(graph).get(kind, ()):
+            group = key(attributes_of[node])
+            if group is not None:
+                found[group].append(node)
         return dict(found)
 
-    return kept_on_graph(graph, "tasks_by_commune", build)
+    return kept_on_graph(graph, f"{kind}_by_{key.__name__}", build)
+
+
+def commune_of(attributes: dict) -> Commune:
+    """The commune a plan, task or indicator belongs to, as Commune.holds tells them apart."""
+    return Commune(attributes.get("commune"), attributes.get("province"))
+
+
+def _tasks_by_commune(graph: nx.MultiDiGraph) -> dict[Commune, list[str]]:
+    return grouped_nodes(graph, "task", commune_of)
 
 
 def _commune_label_of_task(graph: nx.MultiDiGraph) -> dict[str, str]:

@@ -45,3 +45,33 @@ def browser():
         launched = playwright.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def seeds_store(tmp_path_factory, plans_dir) -> Path:
+    """An embedded store holding the bundled plans, for tests that only read it."""
+    from click.testing import CliRunner
+
+    from vnlineage.graph.cli import main
+
+    location = tmp_path_factory.mktemp("seeds") / "store"
+    result = CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", str(location)])
+    assert result.exit_code == 0, result.output
+    return location
+
+
+def wait_until_answering(process, url: str, name: str, seconds: float = 60) -> None:
+    """Return once `url` answers; fail with the server's last words if `process` dies or takes too long."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"{name} did not start: {process.stderr.read().decode()[-500:]}")
+            time.sleep(0.2)

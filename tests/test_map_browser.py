@@ -24,16 +24,9 @@ def _open(browser, path: Path):
 
 
 @pytest.fixture(scope="module")
-def corpus_store(tmp_path_factory, plans_dir):
-    store = tmp_path_factory.mktemp("maps") / "store"
-    assert CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", str(store)]).exit_code == 0
-    return store
-
-
-@pytest.fixture(scope="module")
-def map_57(corpus_store, tmp_path_factory):
+def map_57(seeds_store, tmp_path_factory):
     output = tmp_path_factory.mktemp("map") / "map-57.html"
-    result = CliRunner().invoke(main, ["map", "57-NQ/TW", "--store", str(corpus_store), "-o", str(output)])
+    result = CliRunner().invoke(main, ["map", "57-NQ/TW", "--store", str(seeds_store), "-o", str(output)])
     assert result.exit_code == 0, result.output
     return output
 
@@ -72,9 +65,9 @@ def test_clicking_the_provincial_plan_highlights_its_chain(browser, map_57):
     page.close()
 
 
-def test_whole_graph_map_is_aggregated_and_unfolds(browser, corpus_store, tmp_path):
+def test_whole_graph_map_is_aggregated_and_unfolds(browser, seeds_store, tmp_path):
     output = tmp_path / "all.html"
-    assert CliRunner().invoke(main, ["map", "--store", str(corpus_store), "-o", str(output)]).exit_code == 0
+    assert CliRunner().invoke(main, ["map", "--store", str(seeds_store), "-o", str(output)]).exit_code == 0
     page, requests, errors, _ = _open(browser, output)
     groups = page.evaluate("window.lineageMap.nodes.get({filter: node => String(node.id).startsWith('group:')}).map(node => node.id)")
     assert groups
@@ -140,9 +133,9 @@ def test_the_57_map_is_drawn_as_a_cascade_not_a_row(browser, map_57):
     page.close()
 
 
-def test_whole_graph_map_has_its_levels_on_rows_of_readable_width(browser, corpus_store, tmp_path):
+def test_whole_graph_map_has_its_levels_on_rows_of_readable_width(browser, seeds_store, tmp_path):
     output = tmp_path / "all.html"
-    assert CliRunner().invoke(main, ["map", "--store", str(corpus_store), "-o", str(output)]).exit_code == 0
+    assert CliRunner().invoke(main, ["map", "--store", str(seeds_store), "-o", str(output)]).exit_code == 0
     page, requests, errors, _ = _open(browser, output)
     where = _positions(page)
     xs, ys = [x for x, _ in where.values()], [y for _, y in where.values()]
@@ -153,12 +146,12 @@ def test_whole_graph_map_has_its_levels_on_rows_of_readable_width(browser, corpu
     page.close()
 
 
-def test_a_map_too_large_to_draw_folds_provinces_that_unfold_below_it(browser, corpus_store, tmp_path):
+def test_a_map_too_large_to_draw_folds_provinces_that_unfold_below_it(browser, seeds_store, tmp_path):
     from vnlineage.graph.cache import load_projection
     from vnlineage.graph.maps import build_map, write_map
     from vnlineage.ontology.store import open_store
 
-    with open_store(str(corpus_store), read_only=True) as store:
+    with open_store(str(seeds_store), read_only=True) as store:
         data = build_map(load_projection(store), "57-NQ/TW", aggregate_above=10)
     output = write_map(data, tmp_path / "folded.html")
     page, requests, errors, _ = _open(browser, output)

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import plan_path
+from conftest import plan_path, wait_until_answering
 from vnlineage.graph.cli import main
 from vnlineage.ontology.store import files_fingerprint
 
@@ -24,19 +22,12 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, plans_dir):
-    location = tmp_path_factory.mktemp("serve") / "store"
-    assert CliRunner().invoke(main, ["ingest", str(plans_dir), "--store", str(location)]).exit_code == 0
-    return location
-
-
-@pytest.fixture(scope="module")
-def client(store):
+def client(seeds_store):
     from starlette.testclient import TestClient
 
     from vnlineage.graph.serve import create_app
 
-    return TestClient(create_app(str(store)), base_url="http://127.0.0.1:8000")
+    return TestClient(create_app(str(seeds_store)), base_url="http://127.0.0.1:8000")
 
 
 def test_home_lists_the_policies_with_how_far_they_went(client):
@@ -124,26 +115,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(store):
+def server(seeds_store):
     port = _free_port()
     lineage = os.path.join(os.path.dirname(sys.executable), "lineage")
-    before = files_fingerprint(store)
-    process = subprocess.Popen([lineage, "serve", "--store", str(store), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    before = files_fingerprint(seeds_store)
+    process = subprocess.Popen([lineage, "serve", "--store", str(seeds_store), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"lineage serve did not start: {process.stderr.read().decode()[-500:]}")
-            time.sleep(0.2)
+    wait_until_answering(process, base + "/api/", "lineage serve")
     yield base
     process.terminate()
     process.wait(timeout=20)
-    assert files_fingerprint(store) == before, "the server wrote to the store"
+    assert files_fingerprint(seeds_store) == before, "the server wrote to the store"
 
 
 def test_the_server_process_answers_on_loopback(server):
@@ -155,14 +137,14 @@ def test_the_server_process_answers_on_loopback(server):
     assert refused.value.code == 400
 
 
-def test_binding_beyond_loopback_is_warned_about(store):
+def test_binding_beyond_loopback_is_warned_about(seeds_store):
     from vnlineage.graph.serve import LOOPBACK
 
     assert "127.0.0.1" in LOOPBACK
-    result = CliRunner().invoke(main, ["serve", "--store", str(store), "--host", "0.0.0.0", "--port", "not-a-port"])
+    result = CliRunner().invoke(main, ["serve", "--store", str(seeds_store), "--host", "0.0.0.0", "--port", "not-a-port"])
     assert result.exit_code != 0  # the port is checked before anything is served
     lineage = os.path.join(os.path.dirname(sys.executable), "lineage")
-    process = subprocess.Popen([lineage, "serve", "--store", str(store), "--host", "0.0.0.0", "--port", str(_free_port())],
+    process = subprocess.Popen([lineage, "serve", "--store", str(seeds_store), "--host", "0.0.0.0", "--port", str(_free_port())],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         first = process.stderr.readline().decode()

@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,7 +18,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from conftest import plan_path
+from conftest import plan_path, wait_until_answering
 from vnlineage.corpus.reader import find_documents
 from vnlineage.graph.cli import main
 from vnlineage.ontology.ingest import GraphWriter, load_vocabulary, prepare_document, write_prepared
@@ -55,16 +54,7 @@ def oxigraph_server(tmp_path_factory):
     process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"oxigraph server did not start: {process.stderr.read().decode()[-500:]}")
-            time.sleep(0.2)
+    wait_until_answering(process, f"{url}/query?query=ASK%7B%7D", "oxigraph server", 30)
     yield url
     process.terminate()
     process.wait(timeout=10)
