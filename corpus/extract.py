@@ -118,6 +118,7 @@ def extract_text(text: Text, time_limit: float = DEFAULT_TIME_LIMIT) -> PlanReco
         named_relations=named_relations,
         offices=sorted(set(offices.seen.values())),
         warnings=warnings,
+        ocr=text.ocr,
     )
 
 

@@ -1,12 +1,13 @@
 """Scans read through Tesseract with its Vietnamese model.
 
 A scanned page (a PDF page with no text layer, or an image: PNG, JPEG, TIFF) is rendered
-at 300 dpi (pypdfium2 for PDFs) and read by Debian's `tesseract-ocr` with
-`tesseract-ocr-vie` through pytesseract; its words come back with their confidence and
-are put in lines and paragraphs as Tesseract found them.  What was read is kept in a
-cache keyed by the file's content hash (see `cached`), so a second run does not read the
-scan again.  Images are opened with Pillow's limit on pixels, so a decompression bomb is
-refused before it is decoded.
+at 300 dpi (pypdfium2 for PDFs) and read by Tesseract through tesserocr, which runs the
+engine in this process (one engine a thread, pages side by side, no image written to
+disk) with the Vietnamese model of Debian's `tesseract-ocr-vie`; its words come back with
+their confidence and are put in lines and paragraphs by their positions.  What was read
+is kept in a cache keyed by the file's content hash (see `cached`), so a second run does
+not read the scan again.  Images are opened with Pillow's limit on pixels, so a
+decompression bomb is refused before it is decoded.
 """
 
 from __future__ import annotations
@@ -14,17 +15,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["OcrPage", "ocr_image", "ocr_images", "ocr_pdf_pages", "read_image_file", "OcrMissing", "DPI", "cached", "MAX_PIXELS"]
+__all__ = ["OcrPage", "ocr_image", "ocr_images", "ocr_pdf_pages", "read_image_file", "OcrMissing", "require_ocr", "DPI", "cached", "MAX_PIXELS"]
 
 DPI = 300
 #: An image larger than this (an A3 page at 600 dpi is 70 million) is refused.
 MAX_PIXELS = 120_000_000
 #: Bump when what OCR gives changes, so older cached readings are read again.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
+#: Where Debian, Fedora, Homebrew and a source build put Tesseract's models.
+_MODEL_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                  "/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata")
+_INSTALL_MODEL = "apt-get install tesseract-ocr-vie"
 
 
 class OcrMissing(RuntimeError):
@@ -37,50 +42,73 @@ class OcrPage:
     confidence: float  # mean word confidence, 0–100
 
 
-def _check_tesseract() -> None:
-    import pytesseract
+def _model_folder() -> str:
+    """The folder holding vie.traineddata: $TESSDATA_PREFIX (the folder or its tessdata/), else the usual places."""
+    prefix = os.environ.get("TESSDATA_PREFIX")
+    candidates = [prefix, os.path.join(prefix, "tessdata")] if prefix else list(_MODEL_FOLDERS)
+    for folder in candidates:
+        if os.path.isfile(os.path.join(folder, "vie.traineddata")):
+            return folder
+    where = f"TESSDATA_PREFIX={prefix} holds" if prefix else "none of " + ", ".join(_MODEL_FOLDERS) + " holds"
+    raise OcrMissing(f"reading scans needs Tesseract's Vietnamese model ({where} vie.traineddata): {_INSTALL_MODEL}")
 
-    # Tesseract's OpenMP threads fight over a small machine's cores: one thread a page, and
-    # pages side by side, read four times faster here (0.9 s a page instead of 4 s).
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    if shutil.which("tesseract") is None:
-        raise OcrMissing("reading scans needs Tesseract: apt-get install tesseract-ocr tesseract-ocr-vie")
-    if "vie" not in pytesseract.get_languages(config=""):
-        raise OcrMissing("reading scans needs Tesseract's Vietnamese model: apt-get install tesseract-ocr-vie")
+
+_engines = threading.local()
+
+
+def _engine():
+    """This thread's Tesseract engine (an engine is not shared between threads; loading the model takes 50 ms)."""
+    engine = getattr(_engines, "engine", None)
+    if engine is None:
+        try:
+            import tesserocr
+        except ImportError:
+            raise OcrMissing("reading scans needs tesserocr: pip install tesserocr") from None
+        engine = tesserocr.PyTessBaseAPI(path=_model_folder(), lang="vie", psm=tesserocr.PSM.AUTO)
+        # Printed plans have no white-on-black text; looking for it costs a tenth of a page's time.
+        engine.SetVariable("tessedit_do_invert", "0")
+        _engines.engine = engine
+    return engine
+
+
+def require_ocr() -> None:
+    """Raises OcrMissing, saying what to install, unless scans can be read here."""
+    _model_folder()
+    _engine()
 
 
 def ocr_image(image) -> OcrPage:
     """One page image's text: Tesseract's lines, put into paragraphs by their positions as a
     PDF's lines are (corpus.pdf): a centred title, the "(Kèm theo …)" line under it and
     the header's two columns stay apart, a paragraph's wrapped lines are joined."""
-    import pytesseract
+    from tesserocr import RIL, iterate_level
 
     from .pdf import paragraphs_of_lines
 
     gray = image.convert("L")
-    data = pytesseract.image_to_data(gray, lang="vie", config="--psm 3", output_type=pytesseract.Output.DICT)
-    lines: dict[tuple[int, int, int], dict] = {}
-    confidences = []
-    for index, word in enumerate(data["text"]):
-        if not word.strip():
+    engine = _engine()
+    engine.SetImage(gray)
+    engine.SetSourceResolution(DPI)
+    engine.Recognize()
+    lines = []
+    found = engine.GetIterator()  # None on a page with no text
+    for line in iterate_level(found, RIL.TEXTLINE) if found is not None else ():
+        try:
+            text = " ".join(line.GetUTF8Text(RIL.TEXTLINE).split())
+        except RuntimeError:  # a line Tesseract found but could read nothing in
             continue
-        key = (data["block_num"][index], data["par_num"][index], data["line_num"][index])
-        left, top = data["left"][index], data["top"][index]
-        right, bottom = left + data["width"][index], top + data["height"][index]
-        line = lines.setdefault(key, {"words": [], "x0": left, "x1": right, "top": top, "bottom": bottom})
-        line["words"].append(word)
-        line["x0"], line["x1"] = min(line["x0"], left), max(line["x1"], right)
-        line["top"], line["bottom"] = min(line["top"], top), max(line["bottom"], bottom)
-        confidence = float(data["conf"][index])
-        if confidence >= 0:
-            confidences.append(confidence)
-    ordered = sorted(({**line, "text": " ".join(line["words"])} for line in lines.values()), key=lambda line: (line["top"], line["x0"]))
-    text = "\n".join(" ".join(line["text"] for line in paragraph) for paragraph in paragraphs_of_lines(ordered, [], float(gray.width)))
+        if text:
+            left, top, right, bottom = line.BoundingBox(RIL.TEXTLINE)
+            lines.append({"text": text, "x0": left, "x1": right, "top": top, "bottom": bottom})
+    confidences = engine.AllWordConfidences()
+    engine.Clear()
+    lines.sort(key=lambda line: (line["top"], line["x0"]))
+    text = "\n".join(" ".join(line["text"] for line in paragraph) for paragraph in paragraphs_of_lines(lines, [], float(gray.width)))
     return OcrPage(text, sum(confidences) / len(confidences) if confidences else 0.0)
 
 
 def ocr_images(images) -> list[OcrPage]:
-    _check_tesseract()
+    require_ocr()
     return _read_side_by_side(list(images))
 
 
@@ -97,7 +125,7 @@ def ocr_pdf_pages(data: bytes, pages: list[int]) -> dict[int, OcrPage]:
     rendered A4 page is 9 MB)."""
     import pypdfium2
 
-    _check_tesseract()
+    require_ocr()
     document = pypdfium2.PdfDocument(data)
     read: dict[int, OcrPage] = {}
     batch = 2 * max(1, os.cpu_count() or 1)
@@ -125,6 +153,21 @@ def read_image_file(path: Path) -> list:
     except (OSError, SyntaxError) as error:
         raise ValueError(f"cannot read this image: {error}") from None
     return frames
+
+
+#: Below this mean word confidence a reading is worth checking by eye.
+LOW_CONFIDENCE = 70.0
+
+
+def low_confidence_note(reading) -> list[str]:
+    """A note naming the pages (an OcrReading's) read with low confidence, if any."""
+    from .pdf import page_ranges
+
+    low = [page - 1 for page, confidence in zip(reading.pages, reading.page_confidence) if confidence < LOW_CONFIDENCE]
+    if not low:
+        return []
+    return [f"page(s) {page_ranges(low)} read by OCR with low confidence (under {LOW_CONFIDENCE:.0f}%): "
+            "what was read there may be wrong; a sharper scan (300 dpi, upright) reads better"]
 
 
 def cached(data: bytes, kind: str, read):

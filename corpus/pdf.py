@@ -14,8 +14,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["pdf_text", "paragraphs_of_lines", "PdfError", "NoTextLayer"]
+if TYPE_CHECKING:
+    from .records import OcrReading
+
+__all__ = ["pdf_text", "paragraphs_of_lines", "page_ranges", "PdfError", "NoTextLayer"]
 
 #: A page's top and bottom margins, as a share of its height, where a lone page number is dropped.
 _MARGIN = 0.08
@@ -31,11 +35,11 @@ class NoTextLayer(PdfError):
     """No page has text: a scan."""
 
 
-def pdf_text(data: bytes) -> tuple[str, list[str]]:
+def pdf_text(data: bytes) -> tuple[str, list[str], "OcrReading | None"]:
     """The pages' text in reading order, a blank line between pages, except where a paragraph
-    goes on over the page break; and notes for the reader (the pages read by OCR, with their
-    mean word confidence).  Pages without a text layer are read by OCR (corpus.ocr); raises
-    PdfError, or NoTextLayer when OCR cannot be done."""
+    goes on over the page break; notes for the reader (scanned pages left unread, or read
+    with low confidence); and which pages were read by OCR.  Pages without a text layer are
+    read by OCR (corpus.ocr); raises PdfError, or NoTextLayer when OCR cannot be done."""
     _check_not_locked(data)
     try:
         pages = _pages_side_by_side(data)
@@ -43,7 +47,7 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
         raise
     except Exception as error:  # pdfminer signals damage in many ways
         raise PdfError(f"cannot read this PDF: {type(error).__name__}: {error}") from None
-    notes = _read_scanned_pages(data, pages)
+    notes, ocr = _read_scanned_pages(data, pages)
     written = ""
     for previous, page in zip([None, *pages], pages):
         if not page.text.strip():
@@ -51,30 +55,31 @@ def pdf_text(data: bytes) -> tuple[str, list[str]]:
         if written:
             written += " " if previous is not None and previous.ends_open and page.starts_open else "\n\n"
         written += page.text.strip("\n")
-    return written, notes
+    return written, notes, ocr
 
 
-def _read_scanned_pages(data: bytes, pages: list["_Page"]) -> list[str]:
-    from .ocr import OcrMissing, cached, ocr_pdf_pages
+def _read_scanned_pages(data: bytes, pages: list["_Page"]) -> tuple[list[str], "OcrReading | None"]:
+    from .ocr import OcrMissing, cached, low_confidence_note, ocr_pdf_pages
+    from .records import OcrReading
 
     scanned = [number for number, page in enumerate(pages) if not page.text.strip()]
     if not scanned:
-        return []
+        return [], None
     try:
         read = cached(data, f"pdf-{'-'.join(map(str, scanned))}", lambda: ocr_pdf_pages(data, scanned))
     except OcrMissing as error:
         if len(scanned) < len(pages):
-            return [f"pages {_pages(scanned)} have no text layer and were not read: {error}"]
+            return [f"pages {page_ranges(scanned)} have no text layer and were not read: {error}"], None
         raise NoTextLayer(f"the PDF has no text layer (a scan); {error}") from None
     for number, page in read.items():
         pages[number] = _Page(page.text)
     if not any(page.text.strip() for page in pages):
         raise NoTextLayer("the PDF has no text layer, and OCR found no text in it")
-    confidence = sum(read[number].confidence for number in scanned) / len(scanned)
-    return [f"pages {_pages(scanned)} of {len(pages)} read by OCR (mean word confidence {confidence:.0f}%)"]
+    reading = OcrReading.of({number: read[number].confidence for number in scanned})
+    return low_confidence_note(reading), reading
 
 
-def _pages(numbers: list[int]) -> str:
+def page_ranges(numbers: list[int]) -> str:
     """1-based page numbers, runs written as ranges: "1–3, 5"."""
     runs: list[list[int]] = []
     for number in numbers:

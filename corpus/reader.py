@@ -53,12 +53,13 @@ def read_text(path: str | Path) -> Text:
         raise DocumentError(path, f"cannot open: {error.strerror or error}") from None
     if not data.strip():
         raise DocumentError(path, "the file is empty")
+    ocr = None
     if suffix == ".docx":
         original, warnings = check_legacy_fonts(_docx_text(path, data), path)
     elif suffix == ".pdf":
-        original, warnings = _pdf_text(path, data)
+        original, warnings, ocr = _pdf_text(path, data)
     elif suffix in _IMAGE_SUFFIXES:
-        original, warnings = _image_text(path, data)
+        original, warnings, ocr = _image_text(path, data)
     elif suffix in (".htm", ".html"):
         original, warnings = check_legacy_fonts(_web_page_text(path, data), path)
     elif suffix in (".doc", ".odt", ".rtf"):
@@ -67,7 +68,7 @@ def read_text(path: str | Path) -> Text:
         original, warnings = decode_bytes(data, path)
     if not _looks_vietnamese(original[:20000]) and sum(character.isalpha() for character in original[:20000]) > 200:
         warnings = warnings + (f"{path}: the text does not look like Vietnamese; little will be found in it",)
-    return normalize(original, source=str(path), warnings=warnings)
+    return normalize(original, source=str(path), warnings=warnings, ocr=ocr)
 
 
 def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, tuple[str, ...]]:
@@ -188,9 +189,10 @@ def _cell_text(cell) -> str:
     return " ".join(paragraph.text.strip() for paragraph in cell.paragraphs if paragraph.text.strip())
 
 
-def _image_text(path: Path, data: bytes) -> tuple[str, tuple[str, ...]]:
+def _image_text(path: Path, data: bytes):
     """A scanned page (or a TIFF's pages) read by OCR."""
-    from .ocr import OcrMissing, cached, ocr_images, read_image_file
+    from .ocr import OcrMissing, cached, low_confidence_note, ocr_images, read_image_file
+    from .records import OcrReading
 
     try:
         pages = cached(data, "image", lambda: dict(enumerate(ocr_images(read_image_file(path)))))
@@ -199,8 +201,8 @@ def _image_text(path: Path, data: bytes) -> tuple[str, tuple[str, ...]]:
     text = "\n\n".join(page.text for _, page in sorted(pages.items()))
     if not text.strip():
         raise DocumentError(path, "OCR found no text in the image")
-    confidence = sum(page.confidence for page in pages.values()) / len(pages)
-    return text, (f"{path}: {len(pages)} page(s) read by OCR (mean word confidence {confidence:.0f}%)",)
+    reading = OcrReading.of({number: page.confidence for number, page in pages.items()})
+    return text, tuple(f"{path}: {note}" for note in low_confidence_note(reading)), reading
 
 
 def _office_text(path: Path, suffix: str, data: bytes) -> str:
@@ -240,7 +242,7 @@ def _web_page_text(path: Path, data: bytes) -> str:
 _LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
 
 
-def _pdf_text(path: Path, data: bytes) -> str:
+def _pdf_text(path: Path, data: bytes):
     """Pages in order, in reading order with tables as tables (corpus.pdf); words hyphenated
     across line ends joined again."""
     from .pdf import PdfError, pdf_text
@@ -248,10 +250,10 @@ def _pdf_text(path: Path, data: bytes) -> str:
     if not data.lstrip().startswith(b"%PDF"):
         raise DocumentError(path, "not a PDF file (no %PDF header)")
     try:
-        text, notes = pdf_text(data)
+        text, notes, ocr = pdf_text(data)
     except PdfError as error:
         raise DocumentError(path, str(error)) from None
-    return _LINE_END_HYPHEN.sub(_join_hyphenated, text), tuple(f"{path}: {note}" for note in notes)
+    return _LINE_END_HYPHEN.sub(_join_hyphenated, text), tuple(f"{path}: {note}" for note in notes), ocr
 
 
 def _join_hyphenated(match: re.Match) -> str:

@@ -101,6 +101,23 @@ class Indicator:
 
 
 @dataclass
+class OcrReading:
+    """Which pages of the file were read by OCR (1-based), with Tesseract's mean word
+    confidence (0–100) over them and for each of them."""
+
+    pages: list[int]
+    confidence: float
+    page_confidence: list[float]
+
+    @classmethod
+    def of(cls, confidences: dict[int, float]) -> "OcrReading":
+        """From each page's confidence, keyed by its 0-based number."""
+        numbers = sorted(confidences)
+        page_confidence = [round(confidences[number], 1) for number in numbers]
+        return cls([number + 1 for number in numbers], round(sum(page_confidence) / len(numbers), 1), page_confidence)
+
+
+@dataclass
 class DocumentInfo:
     id: str
     symbol: str | None
@@ -134,6 +151,7 @@ class PlanRecord:
     offices: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     extractor: str = EXTRACTOR_VERSION
+    ocr: OcrReading | None = None  # set when some of the file was a scan
 
     def to_dict(self) -> dict:
         """The JSON object of the `lineage extract` contract.

@@ -14,6 +14,10 @@ import unicodedata
 from array import array
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .records import OcrReading
 
 
 __all__ = ["Text", "normalize", "fold_key", "ascii_key", "UPPER", "LOWER"]
@@ -109,6 +113,7 @@ class Text:
     ends: array = field(repr=False)
     source: str | None = None
     warnings: tuple[str, ...] = ()
+    ocr: OcrReading | None = None  # when pages were read by OCR
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original range that normalized characters [start, end) came from."""
@@ -132,7 +137,7 @@ class Text:
         return ascii_key(self.normalized)
 
 
-def normalize(original: str, source: str | None = None, warnings: tuple[str, ...] = ()) -> Text:
+def normalize(original: str, source: str | None = None, warnings: tuple[str, ...] = (), ocr=None) -> Text:
     """Normalize `original` for matching and keep the map back to it."""
     pieces: list[str] = []
     starts = array("q")
@@ -148,7 +153,7 @@ def normalize(original: str, source: str | None = None, warnings: tuple[str, ...
         ends.extend([match.end()] * len(replacement))
         position = match.end()
     _append_plain(original, position, len(original), pieces, starts, ends)
-    return Text(original, "".join(pieces), starts, ends, source, warnings)
+    return Text(original, "".join(pieces), starts, ends, source, warnings, ocr)
 
 
 def _append_plain(original: str, start: int, end: int, pieces: list, starts: array, ends: array) -> None:

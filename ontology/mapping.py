@@ -160,6 +160,9 @@ def plan_triples(record: PlanRecord) -> Triples:
     issuer_triples(triples, plan, document.issuer)
     triples.text(plan, LIN + "signer", document.signer)
     triples.text(plan, DCTERMS + "source", record.source, None)
+    if record.ocr:
+        triples.typed(plan, LIN + "ocrPages", len(record.ocr.pages), "integer")
+        triples.typed(plan, LIN + "ocrConfidence", record.ocr.confidence, "decimal")
     if document.province:
         province = unit_iri(document.province)
         triples.iri(plan, LIN + "province", province)

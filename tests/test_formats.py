@@ -11,33 +11,19 @@ from pathlib import Path
 
 import pytest
 
+import printing
 from conftest import PLANS_DIR, plan_path
+from printing import paragraphs, scanned
 from vnlineage.corpus.extract import extract_file
 from vnlineage.corpus.reader import DocumentError, read_text
 
 SEEDS = sorted(PLANS_DIR.glob("*.txt"))
 
 
-def _paragraphs(text: str) -> list[str]:
-    """The plan's lines, a line the copy broke (wrapped, or cut by a blank line where a page
-    ended) joined to the one before, as the Word document has the paragraph whole: it goes on
-    in lower case."""
-    lines: list[str] = []
-    for line in text.splitlines():
-        written = [earlier for earlier in lines if earlier.strip()]
-        if written and line[:1].islower() and not re.match(r"[a-zđ][).]\s", line) and "\t" not in line and "\t" not in written[-1] and written[-1][-1:].isalpha():
-            while not lines[-1].strip():
-                lines.pop()
-            lines[-1] += " " + line
-        else:
-            lines.append(line)
-    return lines
-
-
 def _blocks(text: str) -> str:
     """The plan as HTML blocks: a paragraph a line, runs of tab-separated lines as a table."""
     parts, rows = [], []
-    for line in _paragraphs(text) + [""]:
+    for line in paragraphs(text) + [""]:
         if "\t" in line:
             rows.append("<tr>" + "".join(f"<td><p>{html.escape(cell)}</p></td>" for cell in line.split("\t")) + "</tr>")
             continue
@@ -171,7 +157,7 @@ def as_docx(text: str, path: Path) -> Path:
                     grid.cell(row_index, column).text = cell
             rows.clear()
 
-    for line in _paragraphs(text):
+    for line in paragraphs(text):
         if "\t" in line:
             rows.append(line.split("\t"))
         elif line.strip():  # blank lines are spacing, in a table or out of one, as in Word
@@ -265,42 +251,11 @@ def test_a_file_named_like_an_option_is_read_as_a_file(converted, tmp_path):
 
 # --- PDFs with a text layer ------------------------------------------------------------------
 
-FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
-
 def as_pdf(text: str, path: Path) -> Path:
-    """The plan as a word processor prints it: paragraphs wrapped at the margin with space
-    after them, runs of tab-separated lines as ruled tables (which may go on over a page)."""
-    fpdf = pytest.importorskip("fpdf")
-    if not FONT.exists():
-        pytest.skip("DejaVu font missing (.ci/run installs fonts-dejavu-core)")
-    pdf = fpdf.FPDF(format="A4")
-    pdf.add_font("DejaVu", "", str(FONT))
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_page()
-    pdf.set_font("DejaVu", size=10)
-    rows: list[list[str]] = []
-
-    def table() -> None:
-        if rows:
-            width = max(len(row) for row in rows)
-            with pdf.table(borders_layout="ALL", text_align="LEFT", line_height=5, first_row_as_headings=False) as grid:
-                for row in rows:
-                    cells = grid.row()
-                    for cell in row + [""] * (width - len(row)):
-                        cells.cell(cell)
-            rows.clear()
-
-    for line in _paragraphs(text):
-        if "\t" in line:
-            rows.append(line.split("\t"))
-        elif line.strip():
-            table()
-            pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(2)
-    table()
-    pdf.output(str(path))
-    return path
+    try:
+        return printing.as_pdf(text, path)
+    except printing.PrintingUnavailable as error:
+        pytest.skip(str(error))
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda path: path.stem)
@@ -326,23 +281,15 @@ def test_an_appendix_task_table_in_a_pdf_keeps_its_columns(tmp_path):
 
 def _tesseract() -> None:
     import os
-    import shutil
 
-    if not shutil.which("tesseract"):
+    from vnlineage.corpus.ocr import OcrMissing, require_ocr
+
+    try:
+        require_ocr()
+    except OcrMissing as error:
         if os.environ.get("CI"):
-            pytest.fail("Tesseract is missing: .ci/run installs tesseract-ocr and tesseract-ocr-vie")
-        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)")
-
-
-def scanned(pdf: Path, path: Path, pages: int | None = None) -> Path:
-    """An image-only PDF of `pdf`'s pages at 300 dpi, as a scanner writes it."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(pdf))
-    images = [document[number].render(scale=300 / 72).to_pil().convert("L") for number in range(min(len(document), pages or len(document)))]
-    document.close()
-    images[0].save(path, save_all=True, append_images=images[1:], resolution=300)
-    return path
+            pytest.fail(f"{error} (.ci/run installs it)")
+        pytest.skip(str(error))
 
 
 @pytest.fixture
@@ -358,7 +305,9 @@ def test_a_scanned_plan_reads_its_symbol_date_and_references(tmp_path, ocr_cache
     read, original = extract_file(scan), extract_file(seed)
     assert (read.document.symbol, read.document.date) == (original.document.symbol, original.document.date)
     assert len(_symbols(read) & _symbols(original)) >= 0.9 * len(_symbols(original))
-    assert any("read by OCR" in warning and "confidence" in warning for warning in read.warnings)
+    assert read.ocr.pages == list(range(1, 9)) and len(read.ocr.page_confidence) == 8 and read.ocr.confidence > 80
+    assert read.to_dict()["ocr"]["pages"] == read.ocr.pages
+    assert original.ocr is None and original.to_dict()["ocr"] is None
     assert list(ocr_cache.glob("*.json")), "the reading is kept for the next run"
 
 
@@ -381,20 +330,16 @@ def test_a_scanned_page_image_is_read_and_a_huge_one_refused(tmp_path, ocr_cache
         read_text(tmp_path / "huge.png")
 
 
-def test_a_scan_without_tesseract_says_how_to_install_it(tmp_path, monkeypatch):
-    import shutil
-
-    from vnlineage.corpus import ocr
-
+def test_a_scan_without_the_vietnamese_model_says_how_to_install_it(tmp_path, monkeypatch):
     fpdf = pytest.importorskip("fpdf")
     pdf = fpdf.FPDF()
     pdf.add_page()
     pdf.rect(20, 20, 100, 60, style="F")
     pdf.output(str(tmp_path / "scan.pdf"))
-    real_which = shutil.which
-    monkeypatch.setattr(ocr.shutil, "which", lambda name, *args, **kwargs: None if name == "tesseract" else real_which(name, *args, **kwargs))
+    (tmp_path / "models").mkdir()
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path / "models"))
     monkeypatch.setenv("LINEAGE_OCR_CACHE", "off")
-    with pytest.raises(DocumentError, match=r"scan\.pdf.*apt-get install tesseract-ocr tesseract-ocr-vie"):
+    with pytest.raises(DocumentError, match=r"scan\.pdf.*vie\.traineddata.*apt-get install tesseract-ocr-vie"):
         read_text(tmp_path / "scan.pdf")
 
 
@@ -416,7 +361,7 @@ def test_a_long_pdf_read_by_one_process_a_core_reads_as_by_one(tmp_path, monkeyp
     text = "\n".join(seed.read_text(encoding="utf-8") for seed in SEEDS[:2])
     data = as_pdf(text, tmp_path / "long.pdf").read_bytes()
     monkeypatch.setattr(pdf, "PAGES_FOR_PROCESSES", 4)
-    side_by_side, _ = pdf.pdf_text(data)
+    side_by_side, *_ = pdf.pdf_text(data)
     monkeypatch.setattr(pdf, "PAGES_FOR_PROCESSES", 10**9)
-    alone, _ = pdf.pdf_text(data)
+    alone, *_ = pdf.pdf_text(data)
     assert side_by_side == alone and len(alone) > 10_000

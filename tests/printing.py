@@ -1,0 +1,126 @@
+"""Plans printed and scanned as researchers receive them: the tests and the format benchmark
+make their PDFs and scans from the documents' own text with these.
+
+    as_pdf(text, path)                     a word processor's PDF (text layer, ruled tables)
+    scanned(pdf, path, skew=1.2, noise=0.04, stamp=True)
+                                           an image-only PDF at 300 dpi, as a scanner writes it
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+SCAN_DPI = 300
+
+
+class PrintingUnavailable(RuntimeError):
+    """fpdf2 or the DejaVu font is missing; the message says which."""
+
+
+def paragraphs(text: str) -> list[str]:
+    """The plan's lines, a line the copy broke (wrapped, or cut by a blank line where a page
+    ended) joined to the one before, as the Word document has the paragraph whole: it goes on
+    in lower case."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        written = [earlier for earlier in lines if earlier.strip()]
+        if written and line[:1].islower() and not re.match(r"[a-zđ][).]\s", line) and "\t" not in line and "\t" not in written[-1] and written[-1][-1:].isalpha():
+            while not lines[-1].strip():
+                lines.pop()
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    return lines
+
+
+def as_pdf(text: str, path: Path) -> Path:
+    """The plan as a word processor prints it: paragraphs wrapped at the margin with space
+    after them, runs of tab-separated lines as ruled tables (which may go on over a page)."""
+    try:
+        import fpdf
+    except ImportError:
+        raise PrintingUnavailable("fpdf2 is not installed (pip install -e '.[test]')") from None
+    if not FONT.exists():
+        raise PrintingUnavailable("the DejaVu font is missing (apt-get install fonts-dejavu-core)")
+    pdf = fpdf.FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.add_page()
+    pdf.set_font("DejaVu", size=10)
+    rows: list[list[str]] = []
+
+    def table() -> None:
+        if rows:
+            width = max(len(row) for row in rows)
+            with pdf.table(borders_layout="ALL", text_align="LEFT", line_height=5, first_row_as_headings=False) as grid:
+                for row in rows:
+                    cells = grid.row()
+                    for cell in row + [""] * (width - len(row)):
+                        cells.cell(cell)
+            rows.clear()
+
+    for line in paragraphs(text):
+        if "\t" in line:
+            rows.append(line.split("\t"))
+        elif line.strip():
+            table()
+            pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
+    table()
+    pdf.output(str(path))
+    return path
+
+
+def scanned(pdf: Path, path: Path, pages: int | None = None, *, skew: float = 0.0, noise: float = 0.0,
+            stamp: bool = False, seed: int = 0) -> Path:
+    """An image-only PDF of `pdf`'s pages at 300 dpi, as a scanner writes it: each page turned
+    by up to `skew` degrees (either way), `noise` of its pixels flipped to speckle, and with
+    `stamp` a red seal's ring over the signature block of the last page, as grey as a
+    greyscale scan makes it."""
+    import pypdfium2
+
+    chance = random.Random(seed)
+    document = pypdfium2.PdfDocument(str(pdf))
+    count = min(len(document), pages or len(document))
+    images = []
+    for number in range(count):
+        image = document[number].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
+        if stamp and number == count - 1:
+            _stamp(image, chance)
+        if noise:
+            image = _speckled(image, noise, chance)
+        if skew:
+            image = image.rotate(chance.uniform(-skew, skew), resample=3, expand=False, fillcolor=255)  # 3: bicubic
+        images.append(image)
+    document.close()
+    images[0].save(path, save_all=True, append_images=images[1:], resolution=SCAN_DPI)
+    return path
+
+
+def _stamp(image, chance: random.Random) -> None:
+    """A seal: two grey rings and a star, over the lower right where the signature is."""
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    radius = SCAN_DPI * 0.8  # a 4 cm seal
+    x = image.width * chance.uniform(0.6, 0.72)
+    y = image.height * chance.uniform(0.55, 0.8)
+    for ring, width in ((radius, 14), (radius * 0.72, 6)):
+        draw.ellipse((x - ring, y - ring, x + ring, y + ring), outline=150, width=width)
+    draw.regular_polygon((x, y, radius * 0.3), 5, fill=160)
+
+
+def _speckled(image, share: float, chance: random.Random):
+    """The page with `share` of its pixels turned black or white at random."""
+    import numpy
+
+    pixels = numpy.asarray(image).copy()
+    generator = numpy.random.default_rng(chance.randrange(2**32))
+    flipped = generator.random(pixels.shape) < share
+    pixels[flipped] = generator.choice(numpy.array([0, 255], dtype=numpy.uint8), size=int(flipped.sum()))
+    from PIL import Image
+
+    return Image.fromarray(pixels)
