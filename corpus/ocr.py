@@ -25,7 +25,7 @@ DPI = 300
 #: An image larger than this (an A3 page at 600 dpi is 70 million) is refused.
 MAX_PIXELS = 120_000_000
 #: Bump when what OCR gives changes, so older cached readings are read again.
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
 #: Where Debian, Fedora, Homebrew and a source build put Tesseract's models.
 _MODEL_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                   "/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata")
@@ -85,7 +85,7 @@ def ocr_image(image) -> OcrPage:
 
     from .pdf import paragraphs_of_lines
 
-    gray = image.convert("L")
+    gray = upright(despeckled(image.convert("L")))
     engine = _engine()
     engine.SetImage(gray)
     engine.SetSourceResolution(DPI)
@@ -105,6 +105,59 @@ def ocr_image(image) -> OcrPage:
     lines.sort(key=lambda line: (line["top"], line["x0"]))
     text = "\n".join(" ".join(line["text"] for line in paragraph) for paragraph in paragraphs_of_lines(lines, [], float(gray.width)))
     return OcrPage(text, sum(confidences) / len(confidences) if confidences else 0.0)
+
+
+#: A page turned less than this reads as well as upright; turning it back would cost more than it gives.
+_TOLERATED_SKEW = 0.5
+
+
+def skew_of(gray, limit: float = 6.0) -> float:
+    """The angle (degrees, counter-clockwise) that sets a page's lines level: the one at which
+    the rows of a small copy of the page are most unlike their neighbours (dark text lines
+    between white gaps), searched in 1° then 0.1° steps.  Takes about 15 ms a page."""
+    import numpy
+    from PIL import Image
+
+    small = gray.reduce(6)
+
+    def row_contrast(angle: float) -> float:
+        rows = (numpy.asarray(small.rotate(angle, resample=Image.NEAREST, fillcolor=255)) < 200).sum(axis=1, dtype=numpy.int64)
+        return float(numpy.square(numpy.diff(rows)).sum())
+
+    coarse = max(numpy.arange(-limit, limit + 0.01, 1.0), key=row_contrast)
+    return round(float(max(numpy.arange(coarse - 0.6, coarse + 0.61, 0.1), key=row_contrast)), 1)
+
+
+#: Share of a page's pixels standing alone (a dark one among light ones or the reverse) past which it is speckled.
+_SPECKLED = 0.0005
+
+
+def despeckled(gray):
+    """The page through a 3×3 median filter when a scanner left it speckled (dust, a photocopy
+    of a photocopy), which Tesseract reads as marks between the letters; a clean page, where
+    the filter would only cost time, is left as it is.  Judged on the page's middle."""
+    import numpy
+    from PIL import ImageFilter
+
+    width, height = gray.size
+    middle = numpy.asarray(gray.crop((width // 4, height // 4, width * 3 // 4, height * 3 // 4))) < 128
+    padded = numpy.pad(middle, 1, mode="edge").astype(numpy.int8)
+    rows, columns = middle.shape
+    neighbours = sum(padded[1 + dy:rows + 1 + dy, 1 + dx:columns + 1 + dx] for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)
+    alone = (middle & (neighbours == 0)) | (~middle & (neighbours == 8))
+    if alone.mean() < _SPECKLED:
+        return gray
+    return gray.filter(ImageFilter.MedianFilter(3))
+
+
+def upright(gray):
+    """The page turned level when a scanner took it askew (Tesseract misreads lines past 2°)."""
+    from PIL import Image
+
+    angle = skew_of(gray)
+    if abs(angle) < _TOLERATED_SKEW:
+        return gray
+    return gray.rotate(angle, resample=Image.BILINEAR, fillcolor=255)
 
 
 def ocr_images(images) -> list[OcrPage]:

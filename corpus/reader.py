@@ -19,6 +19,8 @@ __all__ = ["DocumentError", "read_text", "decode_bytes", "check_legacy_fonts", "
 
 #: Documents larger than this are refused (a plan is rarely over 2 MB); LINEAGE_MAX_MB changes it.
 MAX_MEGABYTES = 20.0
+#: A scan is its pages' images: a signed 40-page plan scanned at 300 dpi is often 30–80 MB.
+_SCAN_MEGABYTES_TIMES = 10
 
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".htm", ".html", ".doc", ".odt", ".rtf", *_IMAGE_SUFFIXES)
@@ -44,6 +46,8 @@ def read_text(path: str | Path) -> Text:
     if suffix not in SUPPORTED_SUFFIXES:
         raise DocumentError(path, f"unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
     limit = float(os.environ.get("LINEAGE_MAX_MB", MAX_MEGABYTES))
+    if suffix == ".pdf" or suffix in _IMAGE_SUFFIXES:
+        limit *= _SCAN_MEGABYTES_TIMES
     try:
         size = path.stat().st_size
         if size > limit * 1_000_000:

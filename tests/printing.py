@@ -90,10 +90,10 @@ def scanned(pdf: Path, path: Path, pages: int | None = None, *, skew: float = 0.
         image = document[number].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
         if stamp and number == count - 1:
             _stamp(image, chance)
-        if noise:
-            image = _speckled(image, noise, chance)
         if skew:
             image = image.rotate(chance.uniform(-skew, skew), resample=3, expand=False, fillcolor=255)  # 3: bicubic
+        if noise:  # the scanner's, on the page as it lies
+            image = _speckled(image, noise, chance)
         images.append(image)
     document.close()
     images[0].save(path, save_all=True, append_images=images[1:], resolution=SCAN_DPI)

@@ -311,6 +311,29 @@ def test_a_scanned_plan_reads_its_symbol_date_and_references(tmp_path, ocr_cache
     assert list(ocr_cache.glob("*.json")), "the reading is kept for the next run"
 
 
+def test_a_scan_taken_askew_speckled_and_stamped_reads_as_a_clean_one(tmp_path, ocr_cache):
+    _tesseract()
+    seed = plan_path("tich-luong")
+    scan = scanned(as_pdf(seed.read_text(encoding="utf-8"), tmp_path / "plan.pdf"), tmp_path / "scan.pdf", skew=3.0, noise=0.01, stamp=True, seed=3)
+    read, original = extract_file(scan), extract_file(seed)
+    assert (read.document.symbol, read.document.date) == (original.document.symbol, original.document.date)
+    assert len(_symbols(read) & _symbols(original)) >= 0.9 * len(_symbols(original))
+    assert len(_symbols(read) - _symbols(original)) <= 1
+
+
+def test_a_page_is_set_level_before_it_is_read():
+    from PIL import Image, ImageDraw
+
+    from vnlineage.corpus.ocr import skew_of
+
+    page = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(page)
+    for top in range(300, 3200, 60):  # lines of text, as dark bars
+        draw.rectangle((250, top, 2200, top + 22), fill=0)
+    for angle in (0.0, 1.3, -2.5, 4.0):
+        assert abs(skew_of(page.rotate(angle, fillcolor=255)) + angle) <= 0.2
+
+
 def test_a_scanned_page_image_is_read_and_a_huge_one_refused(tmp_path, ocr_cache, monkeypatch):
     _tesseract()
     from vnlineage.corpus import ocr
