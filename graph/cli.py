@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -97,7 +98,9 @@ def read(paths: tuple[str, ...], output_format: str, blocks: bool) -> None:
 @click.option("--format", "output_format", type=click.Choice(["json", "table"]), default="table", show_default=True,
               help="JSON Lines (one object per document, the extract contract) or a summary for people.")
 @click.option("--time-limit", type=float, default=120.0, show_default=True, help="Seconds one document may take.")
-def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Pages of a scan read by OCR at once (0: one per core).")
+def extract(paths: tuple[str, ...], output_format: str, time_limit: float, jobs: int) -> None:
     """Extract references, lineage relations, metadata, tasks and indicators from plans.
 
     \b
@@ -108,6 +111,8 @@ def extract(paths: tuple[str, ...], output_format: str, time_limit: float) -> No
     from ..corpus.reader import DocumentError
     from .api import extract as extract_document
 
+    if jobs:
+        os.environ["LINEAGE_OCR_JOBS"] = str(jobs)
     failures = 0
     for path in _documents_or_fail(paths):
         try:

@@ -64,8 +64,15 @@ def prepare_documents(documents: list, jobs: int = 1, time_limit: float = 120.0,
     from concurrent.futures import ProcessPoolExecutor
 
     workers = jobs or os.cpu_count() or 1
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_share_cores, initargs=(workers,)) as pool:
         yield from pool.map(prepare, documents, chunksize=max(1, min(16, len(documents) // (workers * 4) or 1)))
+
+
+def _share_cores(workers: int) -> None:
+    """In an ingest's process: each reads one document, the pages of a scan share the cores left over."""
+    import os
+
+    os.environ.setdefault("LINEAGE_OCR_JOBS", str(max(1, (os.cpu_count() or 1) // workers)))
 
 
 def prepare_record(record: PlanRecord, facts_for=None) -> PreparedDocument:
