@@ -8,7 +8,7 @@ scans read by OCR.
 
 Each text is printed to a PDF as a word processor prints it (tests/printing.py: text layer,
 ruled tables) and scanned from it to an image-only PDF at 300 dpi, clean and "as received"
-(turned up to 2°, speckled, a seal on its last page).  Reported: text-layer pages/s in one
+(in colour, turned up to 2°, speckled, a red seal on its last page).  Reported: text-layer pages/s in one
 process; OCR pages/s with one page at a time (a core) and with a page a core (the reading
 cache is off); and, with --gold, the scores of ../shared/eval/score.py for the texts, the
 printed PDFs and both scans, each against the text's gold.  Appends to RESULTS.md with
@@ -35,7 +35,7 @@ from printing import as_pdf, scanned  # noqa: E402  (the tests' printer)
 from vnlineage import BUNDLED_PLANS  # noqa: E402
 from vnlineage.corpus.reader import read_text  # noqa: E402
 
-AS_RECEIVED = {"skew": 2.0, "noise": 0.005, "stamp": True}
+AS_RECEIVED = {"skew": 2.0, "noise": 0.005, "stamp": True, "colour": True}
 SCORER = HERE.parent.parent / "shared" / "eval" / "score.py"
 
 

@@ -87,7 +87,7 @@ def ocr_image(image) -> OcrPage:
     from .pdf import paragraphs_of_lines
     from .ruled import INK, empty_cells, find_grids, table_text, without_rules
 
-    gray = upright(despeckled(image.convert("L")))
+    gray = upright(despeckled(without_red_seal(image)))
     grids, rules = find_grids(gray)
     if grids:
         gray = without_rules(gray, rules)
@@ -186,6 +186,24 @@ def skew_of(gray, limit: float = 6.0) -> float:
 
     coarse = max(numpy.arange(-limit, limit + 0.01, 1.0), key=row_contrast)
     return round(float(max(numpy.arange(coarse - 0.6, coarse + 0.61, 0.1), key=row_contrast)), 1)
+
+
+#: Share of a colour page's pixels in a seal's red past which the seal is taken out.
+_SEALED = 0.002
+
+
+def without_red_seal(image):
+    """The page in greys; a colour scan with a red seal (the commune's, over the signature and
+    the lines beside it) is taken through its red channel, in which the seal is as light as
+    the paper and the black text stays black."""
+    import numpy
+
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK"):
+        return image.convert("L")
+    colour = image.convert("RGB")
+    red, green, blue = (numpy.asarray(channel, dtype=numpy.int16) for channel in colour.reduce(4).split())
+    sealed = ((red > 140) & (red - numpy.maximum(green, blue) > 60)).mean() > _SEALED
+    return colour.getchannel("R") if sealed else colour.convert("L")
 
 
 #: Share of a page's pixels standing alone (a dark one among light ones or the reverse) past which it is

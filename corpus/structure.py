@@ -299,6 +299,13 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
         if in_title and title_lines and _LIST_ITEM.match(value):
             preamble_start = index  # a list right after the title: its legal bases
             break
+        if in_title and title_lines and _SEPARATOR.match(value):
+            in_title = False  # the rule drawn under the title
+            index += 1
+            continue
+        if in_title and title_lines and _ends_capital_title(title_lines, value):
+            preamble_start = index
+            break
         if in_title and (not title_lines or not _PREAMBLE_CUE.match(value)):
             title_lines.append(line)
             index += 1
@@ -337,9 +344,16 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
     return header, preamble_start
 
 
+def _ends_capital_title(title_lines: list[Line], value: str) -> bool:
+    """A title in capitals ends at the first sentence written in small letters: a scan or a
+    PDF has no blank line (and OCR no drawn rule) between the title and the text."""
+    return (all(line.text == line.text.upper() for line in title_lines) and value != value.upper()
+            and len(value) > 60 and value[:1].isupper())
+
+
 _SEGMENT_BREAK = re.compile(
     rf"\t+|\s+(?=CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*-)"
-    rf"|(?<=\S)\s+(?=Số\s*:)"
+    rf"|(?<=\S)\s+(?=Số\s*:|Số\s+\d)"
     rf"|(?<=[0-9A-ZĐ/)])\s+(?=(?:[{UPPER}][{LOWER}]{{0,7}}\.? ){{0,4}}[{UPPER}][{LOWER}]{{0,7}}, ngày)"
 )
 

@@ -23,17 +23,26 @@ class PrintingUnavailable(RuntimeError):
 def paragraphs(text: str) -> list[str]:
     """The plan's lines, a line the copy broke (wrapped, or cut by a blank line where a page
     ended) joined to the one before, as the Word document has the paragraph whole: it goes on
-    in lower case."""
+    in lower case, or it follows at once a line left in the middle of a sentence (ending in a
+    small letter or a comma) and opens no item: "… Nghị quyết số" / "214/NQ-CP ngày …",
+    "… phê duyệt" / "Chiến lược dữ liệu …"."""
     lines: list[str] = []
     for line in text.splitlines():
         written = [earlier for earlier in lines if earlier.strip()]
-        if written and line[:1].islower() and not re.match(r"[a-zđ][).]\s", line) and "\t" not in line and "\t" not in written[-1] and written[-1][-1:].isalpha():
+        tabbed = "\t" in line or (written and "\t" in written[-1])
+        goes_on = bool(written) and line[:1].islower() and not re.match(r"[a-zđ][).]\s", line) and written[-1][-1:].isalpha()
+        cut_mid_sentence = (bool(lines) and lines[-1].rstrip(",")[-1:].islower()
+                            and re.match(r"(?:[^\W\d_][^\s.)]|\d{1,4}[/-]\w)", line) is not None and not _ITEM.match(line))
+        if not tabbed and (goes_on or cut_mid_sentence):
             while not lines[-1].strip():
                 lines.pop()
             lines[-1] += " " + line
         else:
             lines.append(line)
     return lines
+
+
+_ITEM = re.compile(r"(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s|[-+•*]")
 
 
 def as_pdf(text: str, path: Path) -> Path:
@@ -75,11 +84,11 @@ def as_pdf(text: str, path: Path) -> Path:
 
 
 def scanned(pdf: Path, path: Path, pages: int | None = None, *, skew: float = 0.0, noise: float = 0.0,
-            stamp: bool = False, seed: int = 0) -> Path:
+            stamp: bool = False, colour: bool = False, seed: int = 0) -> Path:
     """An image-only PDF of `pdf`'s pages at 300 dpi, as a scanner writes it: each page turned
     by up to `skew` degrees (either way), `noise` of its pixels flipped to speckle, and with
-    `stamp` a red seal's ring over the signature block of the last page, as grey as a
-    greyscale scan makes it."""
+    `stamp` a seal over the lower right of the last page: red in a `colour` scan, grey in a
+    greyscale one."""
     import pypdfium2
 
     chance = random.Random(seed)
@@ -87,7 +96,7 @@ def scanned(pdf: Path, path: Path, pages: int | None = None, *, skew: float = 0.
     count = min(len(document), pages or len(document))
     images = []
     for number in range(count):
-        image = document[number].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L")
+        image = document[number].render(scale=SCAN_DPI / 72).to_pil().convert("RGB" if colour else "L")
         if stamp and number == count - 1:
             _stamp(image, chance)
         if skew:
@@ -108,9 +117,10 @@ def _stamp(image, chance: random.Random) -> None:
     radius = SCAN_DPI * 0.8  # a 4 cm seal
     x = image.width * chance.uniform(0.6, 0.72)
     y = image.height * chance.uniform(0.55, 0.8)
+    ink = (205, 40, 45) if image.mode == "RGB" else 150  # the seal's red, or its grey in a greyscale scan
     for ring, width in ((radius, 14), (radius * 0.72, 6)):
-        draw.ellipse((x - ring, y - ring, x + ring, y + ring), outline=150, width=width)
-    draw.regular_polygon((x, y, radius * 0.3), 5, fill=160)
+        draw.ellipse((x - ring, y - ring, x + ring, y + ring), outline=ink, width=width)
+    draw.regular_polygon((x, y, radius * 0.3), 5, fill=ink)
 
 
 def _speckled(image, share: float, chance: random.Random):
@@ -119,8 +129,9 @@ def _speckled(image, share: float, chance: random.Random):
 
     pixels = numpy.asarray(image).copy()
     generator = numpy.random.default_rng(chance.randrange(2**32))
-    flipped = generator.random(pixels.shape) < share
-    pixels[flipped] = generator.choice(numpy.array([0, 255], dtype=numpy.uint8), size=int(flipped.sum()))
+    flipped = generator.random(pixels.shape[:2]) < share
+    values = generator.choice(numpy.array([0, 255], dtype=numpy.uint8), size=int(flipped.sum()))
+    pixels[flipped] = values[:, None] if pixels.ndim == 3 else values  # a colour pixel goes black or white
     from PIL import Image
 
     return Image.fromarray(pixels)
