@@ -110,7 +110,7 @@ def main() -> None:
     seeds = sorted((SCORER.parent.parent / "seeds").glob("*.txt")) or sorted(Path(BUNDLED_PLANS).glob("*.txt"))
     texts = arguments.texts or seeds
     gold = arguments.gold or (SCORER.parent / "seeds-gold.json" if not arguments.texts else None)
-    os.environ["LINEAGE_OCR_CACHE"] = "off"
+    os.environ["LINEAGE_CACHE"] = "off"
     folder = arguments.keep or Path(tempfile.mkdtemp(prefix="formats-"))
     kinds = make_files(texts, folder, arguments.strip_first_line)
     cores = os.cpu_count() or 1

@@ -5,18 +5,19 @@ at 300 dpi (pypdfium2 for PDFs) and read by Tesseract through tesserocr, which r
 engine in this process (one engine a thread, pages side by side, no image written to
 disk) with the Vietnamese model of Debian's `tesseract-ocr-vie`; its words come back with
 their confidence and are put in lines and paragraphs by their positions.  What was read
-is kept in a cache keyed by the file's content hash (see `cached`), so a second run does
-not read the scan again.  Images are opened with Pillow's limit on pixels, so a
+is kept in the cache of readings (corpus.readings), so a second run does not read the
+scan again.  Images are opened with Pillow's limit on pixels, so a
 decompression bomb is refused before it is decoded.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["OcrPage", "ocr_image", "ocr_images", "ocr_pdf_pages", "read_image_file", "OcrMissing", "require_ocr", "page_workers", "DPI", "cached", "MAX_PIXELS"]
@@ -25,7 +26,7 @@ DPI = 300
 #: An image larger than this (an A3 page at 600 dpi is 70 million) is refused.
 MAX_PIXELS = 120_000_000
 #: Bump when what OCR gives changes, so older cached readings are read again.
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 6
 #: Where Debian, Fedora, Homebrew and a source build put Tesseract's models.
 _MODEL_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                   "/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata")
@@ -102,7 +103,7 @@ def ocr_image(image) -> OcrPage:
     boxes = [grid.box for grid in grids]
     blocks += [(paragraph[0]["top"], " ".join(line["text"] for line in paragraph)) for paragraph in paragraphs_of_lines(lines, boxes, float(gray.width))]
     blocks.sort(key=lambda block: block[0])
-    return OcrPage("\n".join(text for _, text in blocks).strip("\n"), confidence)
+    return OcrPage(repaired_dates("\n".join(text for _, text in blocks).strip("\n")), confidence)
 
 
 #: A lone mark read with less confidence than this is a speck of dirt, not a dash or a dot.
@@ -298,6 +299,41 @@ def read_image_file(path: Path) -> list:
     return frames
 
 
+@lru_cache(maxsize=1)
+def _dates_misread():
+    """Patterns of a date with a letter OCR read for a figure, and the figure of each letter."""
+    figures = json.loads((Path(__file__).parent / "registry" / "ocr-repairs.json").read_text(encoding="utf-8"))["figures_in_dates"]
+    figure = "[\\d" + re.escape("".join(figures)) + "]"
+    worded = re.compile(rf"(ngày\s{{1,3}})({figure}{{1,2}})(\s{{1,3}}tháng\s{{1,3}})({figure}{{1,2}})(\s{{1,3}}năm\s{{1,3}})({figure}{{4}})\b", re.IGNORECASE)
+    numeric = re.compile(rf"(?<![\w/])({figure}{{1,2}})(/)({figure}{{1,2}})(/)({figure}{{4}})(?![\w/])")
+    return worded, numeric, str.maketrans(figures)
+
+
+def repaired_dates(text: str) -> str:
+    """The text with the dates OCR misread in figures ("ngày O5 tháng 0l năm 2026", "3O/12/2025")
+    written in figures, where the figures then make a real date."""
+    import datetime
+
+    worded, numeric, to_figures = _dates_misread()
+
+    def repairer(day: int, month: int, year: int):
+        def repair(match: re.Match) -> str:
+            parts = list(match.groups())
+            figures = [parts[index].translate(to_figures) for index in (day, month, year)]
+            if figures == [parts[index] for index in (day, month, year)] or not all(figure.isdigit() for figure in figures):
+                return match.group()
+            try:
+                datetime.date(int(figures[2]), int(figures[1]), int(figures[0]))
+            except ValueError:
+                return match.group()
+            for index, figure in zip((day, month, year), figures):
+                parts[index] = figure
+            return "".join(parts)
+        return repair
+
+    return numeric.sub(repairer(0, 2, 4), worded.sub(repairer(1, 3, 5), text))
+
+
 #: Below this mean word confidence a reading is worth checking by eye.
 LOW_CONFIDENCE = 70.0
 
@@ -313,25 +349,11 @@ def low_confidence_note(reading) -> list[str]:
             "what was read there may be wrong; a sharper scan (300 dpi, upright) reads better"]
 
 
-def cached(data: bytes, kind: str, read):
-    """`read()`'s pages for this content, from the cache if it was read before.  The cache is
-    $XDG_CACHE_HOME/lineage/ocr (LINEAGE_OCR_CACHE changes it; "off" turns it off)."""
-    where = os.environ.get("LINEAGE_OCR_CACHE") or str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lineage" / "ocr")
-    path = None if where == "off" else Path(where) / f"{kind}-{_CACHE_FORMAT}-{hashlib.sha256(data).hexdigest()}.json"
-    if path is not None and path.exists():
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            return {int(number): OcrPage(page["text"], page["confidence"]) for number, page in stored.items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # a damaged entry is read again
-    pages = read()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_text(json.dumps({str(number): {"text": page.text, "confidence": page.confidence} for number, page in pages.items()},
-                                            ensure_ascii=False), encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError:
-            pass  # a read-only home: the scan is read again next time
-    return pages
+def cached(data: bytes, kind: str, read) -> dict[int, OcrPage]:
+    """`read()`'s pages (by number) for this content, from the cache of readings (corpus.readings)
+    if it was read before."""
+    from .readings import remembered
+
+    return remembered(data, f"ocr-{kind}-{_CACHE_FORMAT}", read,
+                      to_json=lambda pages: {str(number): {"text": page.text, "confidence": page.confidence} for number, page in pages.items()},
+                      from_json=lambda stored: {int(number): OcrPage(page["text"], page["confidence"]) for number, page in stored.items()})

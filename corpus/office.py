@@ -47,13 +47,20 @@ def _lines_of(blocks) -> str:
 def doc_text(path: Path) -> str:
     """A Word 97–2003 document's text, through LibreOffice or else antiword; ValueError names
     what the converter said."""
+    from .readings import remembered
+
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is not None:
-        return _through_libreoffice(office, path)
+        # LibreOffice takes two seconds to start: its text is kept for the next run.
+        return remembered(Path(path).read_bytes(), f"doc-libreoffice-{_DOC_FORMAT}", lambda: _through_libreoffice(office, path))
     program = shutil.which("antiword")
     if program is None:
         raise ConverterMissing("reading .doc files needs LibreOffice or antiword: apt-get install libreoffice-writer-nogui (or antiword)")
     return _through_antiword(program, path)
+
+
+#: Bump when what a .doc's conversion gives changes, so kept conversions are made again.
+_DOC_FORMAT = 1
 
 
 def _through_libreoffice(office: str, path: Path) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .text import fold_key
+from .text import ascii_key, fold_key
 
 __all__ = ["Province", "Commune", "NamedUnit", "Gazetteer", "gazetteer", "units_in", "REFORM_DATE", "GazetteerMissing"]
 
@@ -85,6 +85,7 @@ class Gazetteer:
             ).fetchall()
         self.provinces: dict[str, list[Province]] = {}
         self.communes: dict[tuple[str, str], list[Commune]] = {}
+        self._spellings: dict[tuple[str, str], set[str]] = {}  # (kind, name without diacritics) → names so spelt
         self._by_key: dict[str, Commune] = {}
         self._province_by_key: dict[str, Province] = {}
         for rows, era in ((current, "2025"), (legacy, "legacy")):
@@ -97,6 +98,7 @@ class Gazetteer:
                 key = f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}" if era == "legacy" else f"{row['provinceKey']}_{row['wardKey']}"
                 commune = Commune(row["wardShort"], kind, row["wardCode"], province, era, district, key)
                 self.communes.setdefault((kind, _name_key(commune.name)), []).append(commune)
+                self._spellings.setdefault((kind, ascii_key(_name_key(commune.name))), set()).add(_name_key(commune.name))
                 self._by_key[key] = commune
         self._successors = self._read_conversion(data_dir / "converter_2025.json")
         self._districts = frozenset(_name_key(commune.district) for commune in self._by_key.values() if commune.district)
@@ -143,6 +145,12 @@ class Gazetteer:
             province_name = province.name if isinstance(province, Province) else province
             found = [commune for commune in found if commune.province.name == province_name]
         return _in_era(found, before_reform)
+
+    def spelling_of(self, kind: str, name: str) -> str | None:
+        """The one commune name of that kind that `name` is with its diacritics lost or misread
+        ("Tích Lưong", "TICH LUONG" by OCR or an unaccented copy), if only one is so spelt."""
+        spellings = self._spellings.get((fold_key(kind), ascii_key(_name_key(name))), set())
+        return next(iter(spellings)) if len(spellings) == 1 else None
 
     def commune(self, kind: str, name: str, province: Province | str | None = None, before_reform: bool | None = None) -> Commune | None:
         """The one commune so named, or None when there is none or several (told apart only by the province)."""
@@ -258,9 +266,18 @@ def _longest_unit(reference: Gazetteer, phrase: str, kind: str, words: list[tupl
                 return NamedUnit("district", kind, name.title() if name.isupper() else name, start, end)
             continue
         communes = reference.find_communes(kind, name, None, before_reform)
+        if not communes and _proper_name(name):
+            spelling = reference.spelling_of(kind, name)
+            communes = reference.find_communes(kind, spelling, None, before_reform) if spelling else []
         if communes:
             return NamedUnit("commune", kind, communes[0].name, start, end, None, tuple(communes))
     return None
+
+
+def _proper_name(name: str) -> bool:
+    """A name of two words or more, each capitalised: "xã hội" is no commune with marks lost."""
+    words = name.split()
+    return len(words) >= 2 and all(word[:1].isupper() for word in words)
 
 
 def _district_exists(reference: Gazetteer, kind: str, name: str) -> bool:

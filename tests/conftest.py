@@ -25,6 +25,15 @@ def plans_dir() -> Path:
     return PLANS_DIR
 
 
+@pytest.fixture(scope="session", autouse=True)
+def readings_of_this_run(tmp_path_factory):
+    """Scans and .doc files read by this run alone: a reading kept by an earlier run (of older
+    code) would hide what the code now reads, and the user's own cache is left alone."""
+    os.environ["LINEAGE_CACHE"] = str(tmp_path_factory.mktemp("readings"))
+    yield
+    os.environ.pop("LINEAGE_CACHE", None)
+
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"]
 

@@ -241,6 +241,19 @@ def test_antiword_reads_a_doc_where_libreoffice_is_not_installed(converted, monk
     assert (copy.document.symbol, copy.document.date) == (original.document.symbol, original.document.date)
 
 
+def test_a_doc_read_again_is_not_converted_again(converted, tmp_path, monkeypatch):
+    import subprocess
+
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "readings"))
+    copy = tmp_path / "plan.doc"
+    copy.write_bytes((converted / (SEEDS[0].stem + ".doc")).read_bytes())
+    first = read_text(copy).normalized
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: pytest.fail("LibreOffice ran again"))
+    renamed = tmp_path / "the same plan.doc"
+    copy.rename(renamed)
+    assert read_text(renamed).normalized == first
+
+
 def test_a_file_named_like_an_option_is_read_as_a_file(converted, tmp_path):
     import shutil
 
@@ -294,7 +307,7 @@ def _tesseract() -> None:
 
 @pytest.fixture
 def ocr_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("LINEAGE_OCR_CACHE", str(tmp_path / "ocr-cache"))
+    monkeypatch.setenv("LINEAGE_CACHE", str(tmp_path / "ocr-cache"))
     return tmp_path / "ocr-cache"
 
 
@@ -348,7 +361,7 @@ def test_a_scanned_page_image_is_read_and_a_huge_one_refused(tmp_path, ocr_cache
     assert "04/KH-UBND" in read_text(tmp_path / "page.png").normalized
     monkeypatch.setattr(ocr, "MAX_PIXELS", 10_000)
     (tmp_path / "huge.png").write_bytes((tmp_path / "page.png").read_bytes())
-    monkeypatch.setenv("LINEAGE_OCR_CACHE", "off")
+    monkeypatch.setenv("LINEAGE_CACHE", "off")
     with pytest.raises(DocumentError, match="huge.png.*decompression bomb"):
         read_text(tmp_path / "huge.png")
 
@@ -361,7 +374,7 @@ def test_a_scan_without_the_vietnamese_model_says_how_to_install_it(tmp_path, mo
     pdf.output(str(tmp_path / "scan.pdf"))
     (tmp_path / "models").mkdir()
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path / "models"))
-    monkeypatch.setenv("LINEAGE_OCR_CACHE", "off")
+    monkeypatch.setenv("LINEAGE_CACHE", "off")
     with pytest.raises(DocumentError, match=r"scan\.pdf.*vie\.traineddata.*apt-get install tesseract-ocr-vie"):
         read_text(tmp_path / "scan.pdf")
 
@@ -390,3 +403,22 @@ def test_a_long_pdf_read_by_one_process_a_core_reads_as_by_one(tmp_path, monkeyp
     monkeypatch.setattr(pdf, "PAGES_FOR_PROCESSES", 10**9)
     alone, *_ = pdf.pdf_text(data)
     assert side_by_side == alone and len(alone) > 10_000
+
+
+def test_dates_ocr_misread_in_figures_are_read_as_dates():
+    from vnlineage.corpus.ocr import repaired_dates
+
+    assert repaired_dates("Tích Lương, ngày O5 tháng 0l năm 2026") == "Tích Lương, ngày 05 tháng 01 năm 2026"
+    assert repaired_dates("Quyết định số 2612/QĐ-UBND ngày 3O/l2/2025") == "Quyết định số 2612/QĐ-UBND ngày 30/12/2025"
+    assert repaired_dates("ngày 32/l3/2025") == "ngày 32/l3/2025"  # no such date: left as read
+    assert repaired_dates("Số: O4/KH-UBND") == "Số: O4/KH-UBND"  # a symbol is not a date
+
+
+@pytest.mark.parametrize("misread", ["Tích Lưong", "TICH LUONG", "Tích Lường"])
+def test_a_commune_whose_marks_ocr_misread_is_the_commune(misread):
+    from vnlineage.corpus.extract import extract_text
+    from vnlineage.corpus.text import normalize
+
+    text = plan_path("tich-luong").read_text(encoding="utf-8")
+    record = extract_text(normalize(text.replace("Tích Lương", misread).replace("TÍCH LƯƠNG", misread.upper())))
+    assert (record.document.level, record.document.commune, record.document.province) == ("commune", "Tích Lương", "Thái Nguyên")
