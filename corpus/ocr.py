@@ -285,15 +285,20 @@ def ocr_pdf_pages(data: bytes, pages: list[int]) -> dict[int, OcrPage]:
 
 
 def read_image_file(path: Path) -> list:
-    """The pages of an image file (a TIFF may hold several), refused beyond MAX_PIXELS."""
+    """The pages of an image file (a TIFF may hold several), each refused beyond MAX_PIXELS
+    before it is decoded; colour pages stay in colour (a red seal is taken out later)."""
     from PIL import Image, ImageSequence
 
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    bomb = ValueError(f"the image is larger than {MAX_PIXELS // 1_000_000} million pixels; refused as a possible decompression bomb")
+    frames = []
     try:
         with Image.open(path) as opened:
-            frames = [frame.convert("L") for frame in ImageSequence.Iterator(opened)]
+            for frame in ImageSequence.Iterator(opened):
+                if frame.width * frame.height > MAX_PIXELS:
+                    raise bomb
+                frames.append(frame.convert("RGB") if frame.mode in ("RGB", "RGBA", "P", "CMYK") else frame.convert("L"))
     except Image.DecompressionBombError:
-        raise ValueError(f"the image is larger than {MAX_PIXELS // 1_000_000} million pixels; refused as a possible decompression bomb") from None
+        raise bomb from None
     except (OSError, SyntaxError) as error:
         raise ValueError(f"cannot read this image: {error}") from None
     return frames
