@@ -126,3 +126,37 @@ def test_no_document_implements_one_that_implements_it():
     record = _read(REAL / "fulltext" / "docs" / "55_central_chinh-phu_03-nq-cp.txt")
     stated = {(relation.subject, relation.object) for relation in record.relations + record.named_relations if relation.predicate in ("implements", "continues") and relation.subject != "self"}
     assert stated and not any((second, first) in stated for first, second in stated)
+
+
+@needs_real
+def test_a_real_document_scanned_as_received_scores_as_its_text(tmp_path):
+    """The shortest real document citing three documents or more, printed, scanned in colour
+    a little askew, speckled and sealed, then read by OCR, against the gold of its text."""
+    from printing import PrintingUnavailable, as_pdf, scanned
+    from vnlineage.corpus.ocr import OcrMissing, require_ocr
+
+    try:
+        require_ocr()
+    except OcrMissing as error:
+        pytest.skip(str(error))
+    fulltext = REAL / "fulltext"
+    gold = json.loads((fulltext / "fulltext-gold.json").read_text(encoding="utf-8"))
+    candidates = [entry for entry in gold["documents"] if len(entry["references"]) >= 3 and (fulltext / "docs" / entry["file"]).exists()]
+    entry = min(candidates, key=lambda entry: (fulltext / "docs" / entry["file"]).stat().st_size)
+    body = (fulltext / "docs" / entry["file"]).read_text(encoding="utf-8").split("\n", 1)[1]
+    for kind in ("text", "scan"):
+        (tmp_path / kind).mkdir()
+    (tmp_path / "text" / entry["file"]).write_text(body, encoding="utf-8")
+    try:
+        printed = as_pdf(body, tmp_path / "printed.pdf")
+    except PrintingUnavailable as error:
+        pytest.skip(str(error))
+    scan_name = entry["file"][:-4] + ".pdf"
+    scanned(printed, tmp_path / "scan" / scan_name, skew=2.0, noise=0.005, stamp=True, colour=True, seed=1)
+    for kind, name in (("text", entry["file"]), ("scan", scan_name)):
+        (tmp_path / f"{kind}-gold.json").write_text(json.dumps(dict(gold, documents=[dict(entry, file=name)]), ensure_ascii=False), encoding="utf-8")
+    as_text = score(fulltext, "", tmp_path, gold=tmp_path / "text-gold.json", documents=tmp_path / "text", strip=False)
+    as_scan = score(fulltext, "", tmp_path, gold=tmp_path / "scan-gold.json", documents=tmp_path / "scan", strip=False)
+    assert as_scan["failed"] == 0 and as_scan["docs"] == 1
+    for measure in ("ref_f1", "pair_r", "basis_r", "meta"):
+        assert as_scan[measure] >= as_text[measure] - 0.1, (measure, as_text, as_scan)
