@@ -73,6 +73,19 @@ def pages_per_second(paths: list[Path], read) -> tuple[float, int, float]:
     return pages / elapsed, pages, elapsed
 
 
+def pdfs_side_by_side(paths: list[Path], workers: int) -> tuple[float, int, float]:
+    """Pages a second when each of `workers` processes reads one PDF after another."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pages = sum(page_count(path) for path in paths)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(read_text, paths[:workers]))  # the processes started and warm
+        started = time.perf_counter()
+        list(pool.map(read_text, paths))
+        elapsed = time.perf_counter() - started
+    return pages / elapsed, pages, elapsed
+
+
 def ocr_speed(paths: list[Path], workers: int) -> tuple[float, int, float]:
     from vnlineage.corpus.ocr import ocr_pdf_pages
 
@@ -116,7 +129,9 @@ def main() -> None:
     cores = os.cpu_count() or 1
     rows = []
     speed, pages, elapsed = pages_per_second(kinds["printed"], read_text)
-    rows.append(("text-layer PDF (a PDF of 12 pages or more on every core)", f"{speed:.1f} pages/s ({pages} pages, {elapsed:.1f} s)", "≥ 20 pages/s"))
+    rows.append(("text-layer PDF, one at a time (a PDF of 6 pages or more on every core)", f"{speed:.1f} pages/s ({pages} pages, {elapsed:.1f} s)", "≥ 20 pages/s"))
+    speed, _, elapsed = pdfs_side_by_side(kinds["printed"], cores)
+    rows.append((f"text-layer PDF, {cores} at a time (as an ingest reads them)", f"{speed:.1f} pages/s ({elapsed:.1f} s)", ""))
     for label, kind in (("clean 300-dpi scan", "scan"), ("scan as received (askew, speckled, stamped)", "received")):
         alone, pages, elapsed_alone = ocr_speed(kinds[kind], 1)
         together, _, elapsed_together = ocr_speed(kinds[kind], cores)

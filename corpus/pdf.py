@@ -90,8 +90,9 @@ def page_ranges(numbers: list[int]) -> str:
     return ", ".join(f"{run[0] + 1}–{run[-1] + 1}" if len(run) > 1 else str(run[0] + 1) for run in runs)
 
 
-#: A PDF of at least this many pages is read by one process a core (pdfminer's parsing is most of the time).
-PAGES_FOR_PROCESSES = 12
+#: A PDF of at least this many pages is read by one process a core (pdfplumber's parsing is most of the time;
+#: below it, starting the processes costs more than they save).
+PAGES_FOR_PROCESSES = 6
 
 
 def _pages_side_by_side(data: bytes) -> list["_Page"]:

@@ -422,3 +422,25 @@ def test_a_commune_whose_marks_ocr_misread_is_the_commune(misread):
     text = plan_path("tich-luong").read_text(encoding="utf-8")
     record = extract_text(normalize(text.replace("Tích Lương", misread).replace("TÍCH LƯƠNG", misread.upper())))
     assert (record.document.level, record.document.commune, record.document.province) == ("commune", "Tích Lương", "Thái Nguyên")
+
+
+def test_the_pages_of_a_scan_read_one_at_a_time_read_as_side_by_side(tmp_path, monkeypatch):
+    _tesseract()
+    import json
+
+    from click.testing import CliRunner
+
+    from vnlineage.graph.cli import main
+
+    seed = plan_path("an-duong")
+    scan = scanned(as_pdf(seed.read_text(encoding="utf-8"), tmp_path / "plan.pdf"), tmp_path / "scan.pdf", pages=3)
+    monkeypatch.setenv("LINEAGE_CACHE", "off")
+    monkeypatch.delenv("LINEAGE_OCR_JOBS", raising=False)
+    readings = []
+    for jobs in ("1", "3"):
+        result = CliRunner().invoke(main, ["extract", "--jobs", jobs, "--format", "json", str(scan)])
+        assert result.exit_code == 0, result.output
+        readings.append(json.loads(result.stdout.splitlines()[0]))
+        monkeypatch.delenv("LINEAGE_OCR_JOBS", raising=False)
+    assert readings[0]["references"] == readings[1]["references"] and readings[0]["ocr"]["pages"] == [1, 2, 3]
+    assert CliRunner().invoke(main, ["extract", "--jobs", "-1", str(scan)]).exit_code == 2
