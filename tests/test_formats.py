@@ -444,3 +444,22 @@ def test_the_pages_of_a_scan_read_one_at_a_time_read_as_side_by_side(tmp_path, m
         monkeypatch.delenv("LINEAGE_OCR_JOBS", raising=False)
     assert readings[0]["references"] == readings[1]["references"] and readings[0]["ocr"]["pages"] == [1, 2, 3]
     assert CliRunner().invoke(main, ["extract", "--jobs", "-1", str(scan)]).exit_code == 2
+
+
+def test_a_pdf_page_without_tables_reads_from_pdfium_as_from_pdfplumber(tmp_path):
+    import io
+
+    import pdfplumber
+    import pypdfium2
+
+    from vnlineage.corpus import pdf
+
+    prose = "\n".join(line for line in plan_path("an-duong").read_text(encoding="utf-8").splitlines() if "\t" not in line)
+    data = as_pdf(prose, tmp_path / "prose.pdf").read_bytes()
+    document = pypdfium2.PdfDocument(data)
+    fast = [pdf._plain_page(page) for page in document]
+    document.close()
+    with pdfplumber.open(io.BytesIO(data)) as plumbed:
+        slow = [pdf._page_text(page) for page in plumbed.pages]
+    assert len(fast) >= 5 and all(page is not None for page in fast)
+    assert fast == slow
