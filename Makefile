@@ -30,9 +30,9 @@ test: install-test browser
 # LibreOffice or antiword, which also write the tests' .doc/.odt/.rtf copies of the seed plans; scans
 # through Tesseract with its Vietnamese model.
 browser:
-	@{ command -v chromium && command -v soffice && command -v antiword && command -v tesseract; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	@{ command -v chromium && command -v soffice && command -v antiword && test -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata; } >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core antiword libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie >/dev/null; } || \
-	  echo "note: Chromium, LibreOffice or antiword is not installed; their tests will be skipped (apt-get install chromium antiword libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie)"
+	  echo "note: Chromium, LibreOffice, antiword or Tesseract's Vietnamese model is not installed; their tests will be skipped (apt-get install chromium antiword libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie)"
 
 benchmark: install
 	$(BIN)/python benchmarks/extraction.py $(PLANS)

@@ -6,13 +6,12 @@ engine in this process (one engine a thread, pages side by side, no image writte
 disk) with the Vietnamese model of Debian's `tesseract-ocr-vie`; its words come back with
 their confidence and are put in lines and paragraphs by their positions.  What was read
 is kept in the cache of readings (corpus.readings), so a second run does not read the
-scan again.  Images are opened with Pillow's limit on pixels, so a
-decompression bomb is refused before it is decoded.
+scan again.  An image's size is checked before it is decoded, so a decompression bomb is
+refused with little memory.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
@@ -98,7 +97,8 @@ def ocr_image(image) -> OcrPage:
         inside = [word for word in words if grid.holds((word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2)]
         inside += _words_in_cells(gray, empty_cells(grid, inside, numpy.asarray(gray) < INK))
         blocks.append((grid.rows[0], table_text(grid, inside)))
-        words = [word for word in words if not any(word is held for held in inside)]
+        held = {id(word) for word in inside}
+        words = [word for word in words if id(word) not in held]
     lines = sorted(_lines_of(words), key=lambda line: (line["top"], line["x0"]))
     boxes = [grid.box for grid in grids]
     blocks += [(paragraph[0]["top"], " ".join(line["text"] for line in paragraph)) for paragraph in paragraphs_of_lines(lines, boxes, float(gray.width))]
@@ -208,7 +208,7 @@ def without_red_seal(image):
 
 
 #: Share of a page's pixels standing alone (a dark one among light ones or the reverse) past which it is
-#: speckled: a clean scan has next to none, one speckled by a scanner and kept as JPEG 1 in 3,000 or more.
+#: speckled: a clean scan has next to none, one speckled by a scanner and kept as JPEG 1 in 5,000 or more.
 _SPECKLED = 0.00005
 
 
@@ -307,7 +307,9 @@ def read_image_file(path: Path) -> list:
 @lru_cache(maxsize=1)
 def _dates_misread():
     """Patterns of a date with a letter OCR read for a figure, and the figure of each letter."""
-    figures = json.loads((Path(__file__).parent / "registry" / "ocr-repairs.json").read_text(encoding="utf-8"))["figures_in_dates"]
+    from .registry import date_figures
+
+    figures = date_figures()
     figure = "[\\d" + re.escape("".join(figures)) + "]"
     worded = re.compile(rf"(ngày\s{{1,3}})({figure}{{1,2}})(\s{{1,3}}tháng\s{{1,3}})({figure}{{1,2}})(\s{{1,3}}năm\s{{1,3}})({figure}{{4}})\b", re.IGNORECASE)
     numeric = re.compile(rf"(?<![\w/])({figure}{{1,2}})(/)({figure}{{1,2}})(/)({figure}{{4}})(?![\w/])")

@@ -44,15 +44,15 @@ def _lines_of(blocks) -> str:
 
 # --- .doc -----------------------------------------------------------------------------
 
-def doc_text(path: Path) -> str:
-    """A Word 97–2003 document's text, through LibreOffice or else antiword; ValueError names
-    what the converter said."""
+def doc_text(path: Path, data: bytes) -> str:
+    """A Word 97–2003 document's text (`data`: the file's bytes), through LibreOffice or else
+    antiword; ValueError names what the converter said."""
     from .readings import remembered
 
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is not None:
         # LibreOffice takes two seconds to start: its text is kept for the next run.
-        return remembered(Path(path).read_bytes(), f"doc-libreoffice-{_DOC_FORMAT}", lambda: _through_libreoffice(office, path))
+        return remembered(data, f"doc-libreoffice-{_DOC_FORMAT}", lambda: _through_libreoffice(office, path))
     program = shutil.which("antiword")
     if program is None:
         raise ConverterMissing("reading .doc files needs LibreOffice or antiword: apt-get install libreoffice-writer-nogui (or antiword)")

@@ -3,8 +3,8 @@
 A page that draws nothing (no rule, no box, so no table) is read from pdfium's characters
 (pypdfium2), put in lines and words as pdfplumber puts them, ten times faster; a page
 that draws is read by pdfplumber (MIT, on pdfminer.six), which gives its words with their
-positions and its ruled tables; a page is read from top to bottom as lines of text and tables, a table row
-its cells joined by tabs (a cell's lines by spaces) with a blank line around the table,
+positions and its ruled tables.  A page is read from top to bottom as lines of text and
+tables, a table row its cells joined by tabs (a cell's lines by spaces) with a blank line around the table,
 as the reader's other formats give it, so that an appendix's task table reaches the task
 extractor with its columns (STT, nhiệm vụ, chủ trì, phối hợp, thời gian, sản phẩm).  A
 page number alone at the top or bottom of a page is left out; a word split at a line end

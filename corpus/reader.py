@@ -222,7 +222,7 @@ def _office_text(path: Path, suffix: str, data: bytes) -> str:
         raise DocumentError(path, "is not a Word 97–2003 document (no OLE2 header); a truncated download, or another format named .doc?")
     try:
         if suffix == ".doc":
-            return doc_text(path)
+            return doc_text(path, data)
         if suffix == ".odt":
             return odt_text(path)
         return rtf_text(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..corpus.pdf import page_ranges
 from ..corpus.records import PlanRecord
 
 __all__ = ["display_width", "format_table", "render_plan_summary"]
@@ -56,6 +57,8 @@ def render_plan_summary(record: PlanRecord) -> str:
         lines.append(f"   {document.title}")
     if document.signer:
         lines.append(f"   signed by {document.signer}")
+    if record.ocr:
+        lines.append(f"   read by OCR: page(s) {page_ranges([page - 1 for page in record.ocr.pages])}, mean word confidence {record.ocr.confidence:.0f}%")
     lines.append("")
     basis = [relation for relation in record.relations if relation.subject == "self" and relation.predicate != "cites"]
     if basis:

@@ -69,6 +69,15 @@ def seeds_store(tmp_path_factory, plans_dir) -> Path:
     return location
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on, for a server a test starts."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def wait_until_answering(process, url: str, name: str, seconds: float = 60) -> None:
     """Return once `url` answers; fail with the server's last words if `process` dies or takes too long."""
     import time

@@ -320,6 +320,9 @@ def test_a_scanned_plan_reads_its_symbol_date_and_references(tmp_path, ocr_cache
     assert len(_symbols(read) & _symbols(original)) >= 0.9 * len(_symbols(original))
     assert read.ocr.pages == list(range(1, 9)) and len(read.ocr.page_confidence) == 8 and read.ocr.confidence > 80
     assert read.to_dict()["ocr"]["pages"] == read.ocr.pages
+    from vnlineage.graph.render import render_plan_summary
+
+    assert "read by OCR: page(s) 1–8, mean word confidence" in render_plan_summary(read)
     assert original.ocr is None and original.to_dict()["ocr"] is None
     assert list(ocr_cache.glob("*.json")), "the reading is kept for the next run"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import plan_path, wait_until_answering
+from conftest import free_port, plan_path, wait_until_answering
 from vnlineage.graph.cli import main
 from vnlineage.ontology.store import files_fingerprint
 
@@ -108,15 +107,9 @@ def test_document_text_is_shown_as_text(tmp_path):
     assert not any("<script>alert" in page or "<img src=x" in page for page in pages)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(seeds_store):
-    port = _free_port()
+    port = free_port()
     lineage = os.path.join(os.path.dirname(sys.executable), "lineage")
     before = files_fingerprint(seeds_store)
     process = subprocess.Popen([lineage, "serve", "--store", str(seeds_store), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -144,7 +137,7 @@ def test_binding_beyond_loopback_is_warned_about(seeds_store):
     result = CliRunner().invoke(main, ["serve", "--store", str(seeds_store), "--host", "0.0.0.0", "--port", "not-a-port"])
     assert result.exit_code != 0  # the port is checked before anything is served
     lineage = os.path.join(os.path.dirname(sys.executable), "lineage")
-    process = subprocess.Popen([lineage, "serve", "--store", str(seeds_store), "--host", "0.0.0.0", "--port", str(_free_port())],
+    process = subprocess.Popen([lineage, "serve", "--store", str(seeds_store), "--host", "0.0.0.0", "--port", str(free_port())],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         first = process.stderr.readline().decode()

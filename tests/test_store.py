@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 
-from conftest import plan_path, wait_until_answering
+from conftest import free_port, plan_path, wait_until_answering
 from vnlineage.corpus.reader import find_documents
 from vnlineage.graph.cli import main
 from vnlineage.ontology.ingest import GraphWriter, load_vocabulary, prepare_document, write_prepared
@@ -39,17 +38,11 @@ def run(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
     if not OXIGRAPH.exists():
         pytest.fail("the oxigraph server (PyPI package 'oxigraph', in the test extra) is not installed")
-    port = _free_port()
+    port = free_port()
     location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -374,6 +374,11 @@ def registry() -> Registry:
     return reg
 
 
+def date_figures() -> dict[str, str]:
+    """The letters OCR reads for figures in a date, and the figure each stands for (ocr-repairs.json)."""
+    return dict(_read_json("ocr-repairs.json")["figures_in_dates"])
+
+
 def _ocr_repairs() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
     repairs = _read_json("ocr-repairs.json")
     return tuple(repairs["repeated_letters"]), tuple((wrong, right) for wrong, right in repairs["look_alikes"])
