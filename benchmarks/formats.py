@@ -2,12 +2,14 @@
 scans read by OCR.
 
     python benchmarks/formats.py                              the seed plans, scored
+    python benchmarks/formats.py --layout official            printed as Decree 30/2020 sets
     python benchmarks/formats.py DOC.txt ... --gold GOLD.json  other documents, scored
     python benchmarks/formats.py ../shared/real/fulltext/docs/11_*.txt --strip-first-line \\
         --gold ../shared/real/fulltext/fulltext-gold.json
 
 Each text is printed to a PDF as a word processor prints it (tests/printing.py: text layer,
-ruled tables) and scanned from it to an image-only PDF at 300 dpi, clean and "as received"
+ruled tables; dense, in 10-point type with 1 cm margins, or with --layout official in the
+13-point type and margins of Decree 30/2020/NĐ-CP, as plans are printed) and scanned from it to an image-only PDF at 300 dpi, clean and "as received"
 (in colour, turned up to 2°, speckled, a red seal on its last page).  Reported: text-layer pages/s in one
 process; OCR pages/s with one page at a time (a core) and with a page a core (the reading
 cache is off); and, with --gold, the scores of ../shared/eval/score.py for the texts, the
@@ -30,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from printing import as_pdf, scanned  # noqa: E402  (the tests' printer)
+from printing import OFFICIAL, as_pdf, scanned  # noqa: E402  (the tests' printer)
 
 from vnlineage import BUNDLED_PLANS  # noqa: E402
 from vnlineage.corpus.reader import read_text  # noqa: E402
@@ -45,7 +47,10 @@ def page_count(pdf: Path) -> int:
     return len(PdfReader(str(pdf)).pages)
 
 
-def make_files(texts: list[Path], folder: Path, strip_first_line: bool) -> dict[str, list[Path]]:
+LAYOUTS = {"dense": {}, "official": OFFICIAL}
+
+
+def make_files(texts: list[Path], folder: Path, strip_first_line: bool, layout: dict) -> dict[str, list[Path]]:
     """Each text as .txt (its first line dropped if asked), printed PDF, clean scan and scan as received."""
     kinds: dict[str, list[Path]] = {"text": [], "printed": [], "scan": [], "received": []}
     for number, text in enumerate(texts):
@@ -56,7 +61,7 @@ def make_files(texts: list[Path], folder: Path, strip_first_line: bool) -> dict[
             (folder / kind).mkdir(parents=True, exist_ok=True)
         plain = folder / "text" / text.name
         plain.write_text(body, encoding="utf-8")
-        printed = as_pdf(body, folder / "printed" / (text.stem + ".pdf"))
+        printed = as_pdf(body, folder / "printed" / (text.stem + ".pdf"), **layout)
         kinds["text"].append(plain)
         kinds["printed"].append(printed)
         kinds["scan"].append(scanned(printed, folder / "scan" / (text.stem + ".pdf")))
@@ -116,6 +121,7 @@ def main() -> None:
     parser.add_argument("texts", nargs="*", type=Path)
     parser.add_argument("--gold", type=Path, help="gold file (score.py's format) of the texts")
     parser.add_argument("--strip-first-line", action="store_true", help="the texts' first line is their source address")
+    parser.add_argument("--layout", choices=sorted(LAYOUTS), default="dense", help="how the texts are printed (default: dense)")
     parser.add_argument("--keep", type=Path, help="write the PDFs and scans here (else a temporary folder)")
     parser.add_argument("--record", action="store_true", help="append the results to benchmarks/RESULTS.md")
     arguments = parser.parse_args()
@@ -125,7 +131,7 @@ def main() -> None:
     gold = arguments.gold or (SCORER.parent / "seeds-gold.json" if not arguments.texts else None)
     os.environ["LINEAGE_CACHE"] = "off"
     folder = arguments.keep or Path(tempfile.mkdtemp(prefix="formats-"))
-    kinds = make_files(texts, folder, arguments.strip_first_line)
+    kinds = make_files(texts, folder, arguments.strip_first_line, LAYOUTS[arguments.layout])
     cores = os.cpu_count() or 1
     rows = []
     read_text(kinds["printed"][0])  # the readers' modules loaded before the clock starts
@@ -144,12 +150,12 @@ def main() -> None:
             # The gold names each document by the text's file name, stripped of any address line.
             originals = {path.stem: text.name for path, text in zip(paths, texts)}
             scored[kind] = scores(gold, folder / kind, {originals[path.stem]: path.name for path in paths})
-    report(rows, scored, texts, arguments.record)
+    report(rows, scored, texts, arguments.layout, arguments.record)
 
 
-def report(rows, scored: dict, texts: list[Path], record: bool) -> None:
+def report(rows, scored: dict, texts: list[Path], layout: str, record: bool) -> None:
     machine = f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores"
-    lines = [f"## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — formats: {len(texts)} document(s)", "",
+    lines = [f"## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — formats: {len(texts)} document(s), {layout} layout", "",
              f"Machine: {machine}", "", "Documents: " + ", ".join(text.name for text in texts), "",
              "| measure | value | target |", "|---|---|---|"]
     lines += [f"| {measure} | {value} | {target} |" for measure, value, target in rows]

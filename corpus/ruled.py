@@ -20,10 +20,18 @@ __all__ = ["Grid", "find_grids", "without_rules", "empty_cells", "table_text", "
 
 #: A pixel darker than this may be ink of a rule.
 INK = 160
-#: Rules this close (pixels) are one rule: a rule is a few pixels thick, or a little askew.
-_SAME_RULE = 6
-#: How far (pixels) a rule may stop short of the rule it meets and still meet it.
-_REACH = 12
+#: Rules this close (mm) are one rule: a rule is a few pixels thick, or a little askew.
+_SAME_RULE_MM = 0.5
+#: How far (mm) a rule may stop short of the rule it meets and still meet it.
+_REACH_MM = 1.0
+#: A cell is looked into this far (mm) inside its rules, and holds something when this much (mm²) of it is inked.
+_CELL_INSET_MM, _CELL_INK_MM2 = 0.34, 0.14
+#: The shortest rules (mm): across, a twelfth of the page wide or this; down, a table row's height.
+_ACROSS_MM, _DOWN_MM = 5.0, 3.4
+
+
+def _pixels(millimetres: float, dpi: float) -> int:
+    return max(1, round(millimetres * dpi / 25.4))
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Grid:
     rows: list[float]
     columns: list[float]
     row_columns: list[list[float]] = field(default_factory=list)
+    dpi: float = 300.0  # the page image's resolution
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -55,22 +64,25 @@ class Grid:
         row = max(index for index, top in enumerate(self.rows[:-1]) if top <= y or index == 0)
         present = self.row_columns[row]
         column = max(index for index, left in enumerate(self.columns[:-1]) if left <= x or index == 0)
-        while column > 0 and not any(abs(self.columns[column] - rule) <= _SAME_RULE * 2 for rule in present):
+        while column > 0 and not any(abs(self.columns[column] - rule) <= 2 * _pixels(_SAME_RULE_MM, self.dpi) for rule in present):
             column -= 1
         return row, column
 
 
-def find_grids(gray) -> tuple[list[Grid], "object"]:
-    """The ruled tables of a page image (greyscale, upright) and a mask of their rules' pixels
-    (None when there is no table)."""
+def find_grids(gray, dpi: float) -> tuple[list[Grid], "object"]:
+    """The ruled tables of a page image (greyscale, upright, at `dpi`) and a mask of their
+    rules' pixels (None when there is no table)."""
     import numpy
 
     ink = numpy.asarray(gray) < INK
     height, width = ink.shape
-    across_length, down_length = max(60, width // 12), max(40, int(height * 0.017))  # 5 mm down an A4 page
+    across_length = max(_pixels(_ACROSS_MM, dpi), width // 12)
+    down_length = max(_pixels(_DOWN_MM, dpi), int(height * 0.017))  # 5 mm down an A4 page
     across_starts, down_starts = _full_windows(ink, across_length), _full_windows(numpy.ascontiguousarray(ink.T), down_length)
-    across, down = _rules(across_starts, across_length), _rules(down_starts, down_length)
-    grids = [grid for grid in (_grid(across_part, down_part) for across_part, down_part in _crossing_groups(across, down)) if grid]
+    same_rule, reach = _pixels(_SAME_RULE_MM, dpi), _pixels(_REACH_MM, dpi)
+    across, down = _rules(across_starts, across_length, same_rule), _rules(down_starts, down_length, same_rule)
+    grids = [grid for grid in (_grid(across_part, down_part, reach, dpi)
+                               for across_part, down_part in _crossing_groups(across, down, reach)) if grid]
     if not grids:
         return [], None
     return grids, _covered(across_starts, across_length) | _covered(down_starts, down_length).T
@@ -107,7 +119,7 @@ def _covered(starts, length: int):
     return begun[:, 1:] - numpy.concatenate([numpy.zeros((rows, length), dtype=numpy.int32), begun[:, 1:width + 1 - length]], axis=1) > 0
 
 
-def _rules(starts, length: int) -> list[_Rule]:
+def _rules(starts, length: int, same_rule: int) -> list[_Rule]:
     """Each row's runs of full windows, joined with the overlapping runs of the rows just before
     (a rule is a few rows thick), one rule each; two tables on one column stay two rules."""
     import numpy
@@ -120,7 +132,7 @@ def _rules(starts, length: int) -> list[_Rule]:
         for first, last in zip(numpy.concatenate([[0], breaks + 1]), numpy.concatenate([breaks, [len(where) - 1]])):
             start, end = int(where[first]), int(where[last]) + length - 1
             open_rule = next((number for number, row in last_row.items()
-                              if index - row <= _SAME_RULE and start <= rules[number].end and end >= rules[number].start), None)
+                              if index - row <= same_rule and start <= rules[number].end and end >= rules[number].start), None)
             if open_rule is None:
                 last_row[len(rules)] = int(index)
                 rules.append(_Rule(float(index), start, end))
@@ -129,16 +141,16 @@ def _rules(starts, length: int) -> list[_Rule]:
             rule.position = (rule.position + index) / 2
             rule.start, rule.end = min(rule.start, start), max(rule.end, end)
             last_row[open_rule] = int(index)
-        last_row = {number: row for number, row in last_row.items() if index - row <= _SAME_RULE}
+        last_row = {number: row for number, row in last_row.items() if index - row <= same_rule}
     return rules
 
 
-def _meet(across: _Rule, down: _Rule) -> bool:
-    return (across.start - _REACH <= down.position <= across.end + _REACH
-            and down.start - _REACH <= across.position <= down.end + _REACH)
+def _meet(across: _Rule, down: _Rule, reach: int) -> bool:
+    return (across.start - reach <= down.position <= across.end + reach
+            and down.start - reach <= across.position <= down.end + reach)
 
 
-def _crossing_groups(across: list[_Rule], down: list[_Rule]):
+def _crossing_groups(across: list[_Rule], down: list[_Rule], reach: int):
     """The rules, grouped into sets that meet one another (one set a table)."""
     parent = list(range(len(across) + len(down)))
 
@@ -150,7 +162,7 @@ def _crossing_groups(across: list[_Rule], down: list[_Rule]):
 
     for i, horizontal in enumerate(across):
         for j, vertical in enumerate(down):
-            if _meet(horizontal, vertical):
+            if _meet(horizontal, vertical, reach):
                 parent[root(i)] = root(len(across) + j)
     groups: dict[int, tuple[list, list]] = {}
     for i, horizontal in enumerate(across):
@@ -160,22 +172,23 @@ def _crossing_groups(across: list[_Rule], down: list[_Rule]):
     return [group for group in groups.values() if group[0] and group[1]]
 
 
-def _grid(across: list[_Rule], down: list[_Rule]) -> Grid | None:
+def _grid(across: list[_Rule], down: list[_Rule], reach: int, dpi: float) -> Grid | None:
     rows = sorted(rule.position for rule in across)
     columns = sorted(rule.position for rule in down)
     if len(rows) < 2 or len(columns) < 2:
         return None
-    row_columns = [[rule.position for rule in down if rule.start - _REACH <= (top + bottom) / 2 <= rule.end + _REACH]
+    row_columns = [[rule.position for rule in down if rule.start - reach <= (top + bottom) / 2 <= rule.end + reach]
                    for top, bottom in zip(rows, rows[1:])]
     cells = max(len(present) - 1 for present in row_columns)
     if not ((len(rows) >= 3 and cells >= 2) or cells >= 3):
         return None
-    return Grid(rows, columns, row_columns)
+    return Grid(rows, columns, row_columns, dpi)
 
 
-def empty_cells(grid: Grid, words: list[dict], ink, inset: int = 4) -> list[tuple[int, int, int, int]]:
+def empty_cells(grid: Grid, words: list[dict], ink) -> list[tuple[int, int, int, int]]:
     """The boxes (left, top, right, bottom) of the table's cells that hold ink but no word:
     Tesseract passes over a lone figure in a narrow cell (the STT column's "1", "2", …)."""
+    inset, least_ink = _pixels(_CELL_INSET_MM, grid.dpi), max(3, round(_CELL_INK_MM2 * (grid.dpi / 25.4) ** 2))
     taken = {grid.cell_of((word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2) for word in words}
     boxes = []
     for row, (top, bottom) in enumerate(zip(grid.rows, grid.rows[1:])):
@@ -183,7 +196,7 @@ def empty_cells(grid: Grid, words: list[dict], ink, inset: int = 4) -> list[tupl
         for left, right in zip(present, present[1:]):
             column = grid.cell_of((left + right) / 2, (top + bottom) / 2)[1]
             box = (int(left) + inset, int(top) + inset, int(right) - inset, int(bottom) - inset)
-            if (row, column) not in taken and box[2] > box[0] and box[3] > box[1] and ink[box[1]:box[3], box[0]:box[2]].sum() >= 20:
+            if (row, column) not in taken and box[2] > box[0] and box[3] > box[1] and ink[box[1]:box[3], box[0]:box[2]].sum() >= least_ink:
                 boxes.append(box)
     return boxes
 
