@@ -25,7 +25,7 @@ DPI = 300
 #: An image larger than this (an A3 page at 600 dpi is 70 million) is refused.
 MAX_PIXELS = 120_000_000
 #: Bump when what OCR gives changes, so older cached readings are read again.
-_CACHE_FORMAT = 7
+_CACHE_FORMAT = 8
 #: Where Debian, Fedora, Homebrew and a source build put Tesseract's models.
 _MODEL_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                   "/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata")
@@ -166,7 +166,15 @@ def _lines_of(words: list[dict]) -> list[dict]:
         line["words"].append(word["text"])
         line["x0"], line["x1"] = min(line["x0"], word["x0"]), max(line["x1"], word["x1"])
         line["top"], line["bottom"] = min(line["top"], word["top"]), max(line["bottom"], word["bottom"])
-    return [{**line, "text": " ".join(line["words"])} for line in lines.values()]
+    return [{**line, "text": _as_stroke(line) or " ".join(line["words"])} for line in lines.values()]
+
+
+def _as_stroke(line: dict) -> str | None:
+    """"|" for a line that is one thin upright mark ("Ị", "l", "!" as OCR names it): the bar of a
+    printed web copy's table or a rule drawn down a page, which the layout reads as a pipe."""
+    if len(line["words"]) != 1 or len(line["words"][0]) != 1 or line["words"][0].isdigit():
+        return None
+    return "|" if 4 * (line["x1"] - line["x0"]) <= line["bottom"] - line["top"] else None
 
 
 #: A page turned less than this reads as upright (its lines' boxes barely overlap); turning it back costs 0.1 s.

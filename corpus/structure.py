@@ -313,6 +313,7 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
         if in_title:
             preamble_start = index
             break
+        line, index = _date_line_continued(lines, index, body_start, text)
         kinds = [_read_header_segment(header, segment) for segment in _header_segments(line)]
         seen_motto = seen_motto or "motto" in kinds
         if "type" in kinds:
@@ -342,6 +343,24 @@ def _parse_header(lines: list[Line], body_start: int, text: Text) -> tuple[Heade
             header.issuer_lines = [line for line in header.issuer_lines if line == line.upper()]
             preamble_start = opening
     return header, preamble_start
+
+
+_CUT_AFTER_NGAY = re.compile(r",\s{0,3}ngày\s*$", re.IGNORECASE)
+_DATE_REST = re.compile(r"^\d{1,2}\s{0,3}tháng\s{0,3}\d{1,2}\s{0,3}năm\s{0,3}\d{4}", re.IGNORECASE)
+
+
+def _date_line_continued(lines: list[Line], index: int, stop: int, text: Text) -> tuple[Line, int]:
+    """The header line at `index`, joined with the next when it is a place and date cut after
+    "ngày" ("Quảng Trị, ngày" / "25 tháng 11 năm 2025": OCR of a narrow column, a cell's wrap);
+    with the index of the last line it takes."""
+    line = lines[index]
+    if not _CUT_AFTER_NGAY.search(line.text):
+        return line, index
+    following = next((position for position in range(index + 1, min(stop, index + 3)) if lines[position].text), None)
+    if following is None or not _DATE_REST.match(lines[following].text):
+        return line, index
+    end = lines[following].end
+    return Line(line.start, end, text.normalized[line.start : end].replace("\n", " ")), following  # offsets kept one for one
 
 
 def _ends_capital_title(title_lines: list[Line], value: str) -> bool:

@@ -337,6 +337,21 @@ def test_a_scan_taken_askew_speckled_and_stamped_reads_as_a_clean_one(tmp_path, 
     assert len(_symbols(read) - _symbols(original)) <= 1
 
 
+def test_a_bar_alone_on_its_line_of_a_scan_is_read_as_a_bar(tmp_path, ocr_cache):
+    """A printed web copy's pipe header, scanned: the bars OCR reads as letters ("Ị", "l") are bars
+    again, so the header's cells are put back together as in the copy itself."""
+    _tesseract()
+    copy = ("|\nỦY BAN NHÂN DÂN\nTỈNH QUẢNG TRỊ\n|\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n|\n|\n"
+            "Số: 06/CT-UBND\n|\nQuảng Trị, ngày\n25 tháng 11 năm 2025\n|\n\nCHỈ THỊ\nVỀ VIỆC TĂNG CƯỜNG QUẢN LÝ RỪNG\n\n"
+            "Để tiếp tục thực hiện nghiêm Chỉ thị số 05/CT-TTg ngày 18/5/2022 của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh yêu cầu:\n"
+            "1. Các sở, ngành thực hiện.\n" + "Các cơ quan, đơn vị tổ chức thực hiện nghiêm túc các nhiệm vụ được giao.\n" * 12)
+    scan = scanned(as_pdf(copy, tmp_path / "copy.pdf"), tmp_path / "scan.pdf", skew=2.0, noise=0.005, stamp=True, colour=True, seed=1)
+    lines = read_text(scan).normalized.splitlines()
+    assert sum(1 for line in lines if line == "|") == copy.splitlines().count("|")
+    document = extract_file(scan).document
+    assert (document.symbol, str(document.date), document.title) == ("06/CT-UBND", "2025-11-25", "VỀ VIỆC TĂNG CƯỜNG QUẢN LÝ RỪNG")
+
+
 def test_a_page_is_set_level_before_it_is_read():
     from PIL import Image, ImageDraw
 

@@ -78,6 +78,13 @@ def test_dates_keep_unknown_parts_unknown(value, expected):
     assert parse_date(value) == expected
 
 
+def test_a_place_and_date_cut_after_ngay_is_one_date():
+    """OCR of a narrow header column, or a cell's wrap, puts the day on the line after "ngày"."""
+    header = structure_of(OFFICIAL_HEADER.replace("Lạng Sơn, ngày 3 tháng 4", "Lạng Sơn, ngày\n3 tháng 4")).header
+    assert (header.place, header.date, header.symbol) == ("Lạng Sơn", PartialDate(2025, 4, 3), "120/KH-UBND")
+    assert header.title == "Triển khai thực hiện Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Lạng Sơn"
+
+
 def test_blank_day_gives_no_iso_date():
     assert PartialDate(2026, 1).iso() is None
     assert str(PartialDate(2026, 1)) == "2026-01"
