@@ -7,8 +7,10 @@ positions and its ruled tables.  A page is read from top to bottom as lines of t
 tables, a table row its cells joined by tabs (a cell's lines by spaces) with a blank line around the table,
 as the reader's other formats give it, so that an appendix's task table reaches the task
 extractor with its columns (STT, nhiệm vụ, chủ trì, phối hợp, thời gian, sản phẩm).  A
-page number alone at the top or bottom of a page is left out; a word split at a line end
-is joined again by the reader.
+page number alone at the top or bottom of a page is left out, and so are running heads and
+feet (a line at the top or bottom that most pages repeat, its figures aside: "Kế hoạch số
+12/KH-UBND", "Cổng thông tin điện tử … – Trang 3"); a word split at a line end is joined
+again by the reader.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ def pdf_text(data: bytes) -> tuple[str, list[str], "OcrReading | None"]:
         raise
     except Exception as error:  # pdfminer signals damage in many ways
         raise PdfError(f"cannot read this PDF: {type(error).__name__}: {error}") from None
+    running = _running_lines(pages)
+    pages = [_laid_out(page, running) for page in pages]
     notes, ocr = _read_scanned_pages(data, pages)
     written = ""
     for previous, page in zip([None, *pages], pages):
@@ -97,7 +101,7 @@ def page_ranges(numbers: list[int]) -> str:
 PAGES_FOR_PROCESSES = 6
 
 
-def _pages_side_by_side(data: bytes) -> list["_Page"]:
+def _pages_side_by_side(data: bytes) -> list["_PageLines"]:
     """Every page, read in slices by one process a core when the PDF is long and this is the
     main process (an ingest already reads one document a core)."""
     import multiprocessing
@@ -121,7 +125,7 @@ def _page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def _read_pages(data: bytes, start: int, end: int) -> list["_Page"]:
+def _read_pages(data: bytes, start: int, end: int) -> list["_PageLines"]:
     """Pages [start, end): a page that draws nothing (no rule, no box: no table) is read from
     pdfium's characters, ten times faster; the others through pdfplumber, which finds tables."""
     import pdfplumber
@@ -129,13 +133,13 @@ def _read_pages(data: bytes, start: int, end: int) -> list["_Page"]:
 
     document = pypdfium2.PdfDocument(data)
     try:
-        pages: dict[int, _Page | None] = {number: _plain_page(document[number]) for number in range(start, end)}
+        pages: dict[int, _PageLines | None] = {number: _plain_page(document[number]) for number in range(start, end)}
     finally:
         document.close()
     drawn = [number for number, page in pages.items() if page is None]
     if drawn:
         with pdfplumber.open(io.BytesIO(data), pages=[number + 1 for number in drawn]) as plumbed:
-            pages.update(zip(drawn, (_page_text(page) for page in plumbed.pages)))
+            pages.update(zip(drawn, (_page_lines(page) for page in plumbed.pages)))
     return [pages[number] for number in range(start, end)]
 
 
@@ -144,7 +148,7 @@ _WORD_GAP = 3.0
 _SAME_LINE = 3.0
 
 
-def _plain_page(page) -> "_Page | None":
+def _plain_page(page) -> "_PageLines | None":
     """A page without drawings, its characters put in lines and words as pdfplumber puts them;
     None when the page draws anything (it may hold a table)."""
     import pypdfium2.raw as pdfium
@@ -173,7 +177,7 @@ def _plain_page(page) -> "_Page | None":
         else:
             rows.append([character])
     lines = [_line_of(sorted(row, key=lambda character: character[1]), height) for row in rows]
-    return _laid_out(page.get_size()[0], height, [line for line in lines if line], [], [])
+    return _PageLines(page.get_size()[0], height, [line for line in lines if line], [], [])
 
 
 def _line_of(row: list[tuple], height: float) -> dict | None:
@@ -209,6 +213,40 @@ def _check_not_locked(data: bytes) -> None:
 
 
 @dataclass
+class _PageLines:
+    """A page as read: its lines of text outside its tables (dicts with text, x0, x1, top,
+    bottom, in points), its tables' text blocks by their tops, and the tables' boxes."""
+    width: float
+    height: float
+    lines: list[dict]
+    blocks: list[tuple[float, str]]
+    boxes: list
+
+    def margin_lines(self) -> list[dict]:
+        """The lines at the top or bottom of the page, where page numbers and running heads and feet are."""
+        height = self.height or 1.0
+        return [line for line in self.lines if line["top"] < _MARGIN * height or line["bottom"] > (1 - _MARGIN) * height]
+
+
+#: A line at the top or bottom of the page is a running head or foot when at least this share of the pages repeat it.
+_RUNNING_SHARE = 0.5
+
+
+def _running_key(text: str) -> str:
+    """What a running head or foot keeps from page to page: its words, its figures (the page number) aside."""
+    return " ".join(re.sub(r"\d+", "#", text).casefold().split())
+
+
+def _running_lines(pages: list[_PageLines]) -> set[str]:
+    """The keys of the lines most pages repeat at their top or bottom (two pages at least)."""
+    from collections import Counter
+
+    counts = Counter(key for page in pages for key in {_running_key(line["text"]) for line in page.margin_lines() if line["text"]})
+    least = max(2, _RUNNING_SHARE * sum(1 for page in pages if page.lines or page.blocks))
+    return {key for key, count in counts.items() if count >= least and key.strip("# ")}
+
+
+@dataclass
 class _Page:
     text: str
     #: The last paragraph runs to the right margin, and the first line goes on a sentence.
@@ -216,7 +254,7 @@ class _Page:
     starts_open: bool = False
 
 
-def _page_text(page) -> _Page:
+def _page_lines(page) -> "_PageLines":
     # A ruled box of one row is a table too when it has several cells: a table's rows go on
     # over a page break, one of them alone on the next page.
     tables = [table for table in page.find_tables(_TABLE_SETTINGS)
@@ -227,18 +265,19 @@ def _page_text(page) -> _Page:
         rows = ["\t".join(_cell(cell) for cell in row) for row in table.extract()]
         blocks.append((table.bbox[1], "\n" + "\n".join(row for row in rows if row.strip("\t ")) + "\n"))
     outside = page.filter(lambda item: not _inside(item, boxes)) if boxes else page
-    return _laid_out(float(page.width), float(page.height), outside.extract_text_lines(layout=False, strip=True, return_chars=False), blocks, boxes)
+    return _PageLines(float(page.width), float(page.height), outside.extract_text_lines(layout=False, strip=True, return_chars=False), blocks, boxes)
 
 
-def _laid_out(width: float, height: float, lines: list[dict], blocks: list[tuple[float, str]], boxes) -> _Page:
+def _laid_out(page: _PageLines, running: set[str]) -> _Page:
     """A page from its lines of text (outside its tables) and its tables' blocks: a lone page
-    number left out, the lines put in paragraphs, and whether a paragraph runs over from the
-    page before or on to the next."""
-    height = height or 1.0
-    lines = [line for line in lines if line["text"]
-             and not ((line["top"] < _MARGIN * height or line["bottom"] > (1 - _MARGIN) * height) and _PAGE_NUMBER.match(line["text"]))]
+    number and the running heads and feet left out, the lines put in paragraphs, and whether
+    a paragraph runs over from the page before or on to the next."""
+    width, boxes = page.width, page.boxes
+    margin = {id(line) for line in page.margin_lines()}
+    lines = [line for line in page.lines if line["text"]
+             and not (id(line) in margin and (_PAGE_NUMBER.match(line["text"]) or _running_key(line["text"]) in running))]
     paragraphs = paragraphs_of_lines(lines, boxes, width)
-    blocks += [(paragraph[0]["top"], " ".join(line["text"] for line in paragraph)) for paragraph in paragraphs]
+    blocks = page.blocks + [(paragraph[0]["top"], " ".join(line["text"] for line in paragraph)) for paragraph in paragraphs]
     blocks.sort(key=lambda block: block[0])
     text = "\n".join(text for _, text in blocks)
     if not paragraphs:

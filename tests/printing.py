@@ -3,6 +3,8 @@ make their PDFs and scans from the documents' own text with these.
 
     as_pdf(text, path)                     a word processor's PDF (text layer, ruled tables)
     as_pdf(text, path, **OFFICIAL)         the same in the layout Decree 30/2020/NĐ-CP sets
+    as_pdf(text, path, running=(head, foot))
+                                           with a running head and foot on every page
     scanned(pdf, path, skew=1.2, noise=0.04, stamp=True)
                                            an image-only PDF at 300 dpi, as a scanner writes it
 """
@@ -50,11 +52,14 @@ def paragraphs(text: str) -> list[str]:
 _ITEM = re.compile(r"(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s|[-+•*]")
 
 
-def as_pdf(text: str, path: Path, *, size: float = 10, margins: tuple[float, float, float, float] = (10, 10, 10, 15)) -> Path:
+def as_pdf(text: str, path: Path, *, size: float = 10, margins: tuple[float, float, float, float] = (10, 10, 10, 15),
+           running: tuple[str, str] | None = None) -> Path:
     """The plan as a word processor prints it: paragraphs wrapped at the margin with space
     after them, runs of tab-separated lines as ruled tables (which may go on over a page);
     type of `size` points, `margins` (mm) left, top, right and bottom.  The default, small
-    type and narrow margins, makes dense pages: the hardest to read and the slowest."""
+    type and narrow margins, makes dense pages: the hardest to read and the slowest.
+    `running` is a head and a foot printed small in the margins of every page, "{page}" in
+    them the page's number, as a portal's print or a word processor's page style adds them."""
     try:
         import fpdf
     except ImportError:
@@ -66,8 +71,10 @@ def as_pdf(text: str, path: Path, *, size: float = 10, margins: tuple[float, flo
     left, top, right, bottom = margins
     pdf.set_margins(left, top, right)
     pdf.set_auto_page_break(True, margin=bottom)
-    pdf.add_page()
+    if running:
+        _print_running(pdf, *running, top=top, bottom=bottom)
     pdf.set_font("DejaVu", size=size)
+    pdf.add_page()
     spacing = size / 2  # mm: 5 for 10-point type, about 1.4 lines
     rows: list[list[str]] = []
 
@@ -91,6 +98,22 @@ def as_pdf(text: str, path: Path, *, size: float = 10, margins: tuple[float, flo
     table()
     pdf.output(str(path))
     return path
+
+
+def _print_running(pdf, head: str, foot: str, *, top: float, bottom: float) -> None:
+    def in_margin(text: str, y: float) -> None:
+        size = pdf.font_size_pt
+        pdf.set_font_size(8)
+        pdf.set_y(y)
+        pdf.cell(0, 4, text.replace("{page}", str(pdf.page_no())), align="C")
+        pdf.set_font_size(size)
+
+    def header() -> None:
+        in_margin(head, top / 2 - 2)
+        pdf.set_y(top)
+
+    pdf.header = header
+    pdf.footer = lambda: in_margin(foot, -bottom / 2 - 2)
 
 
 def scanned(pdf: Path, path: Path, pages: int | None = None, *, skew: float = 0.0, noise: float = 0.0,
