@@ -50,7 +50,7 @@ def _model_folder() -> str:
         if os.path.isfile(os.path.join(folder, "vie.traineddata")):
             return folder
     where = f"TESSDATA_PREFIX={prefix} holds" if prefix else "none of " + ", ".join(_MODEL_FOLDERS) + " holds"
-    raise OcrMissing(f"reading scans needs Tesseract's Vietnamese model ({where} vie.traineddata): {_INSTALL_MODEL}")
+    raise OcrMissing(f"reading scans by OCR needs Tesseract's Vietnamese model ({where} vie.traineddata): {_INSTALL_MODEL}")
 
 
 _engines = threading.local()
@@ -63,7 +63,7 @@ def _engine():
         try:
             import tesserocr
         except ImportError:
-            raise OcrMissing("reading scans needs tesserocr: pip install tesserocr") from None
+            raise OcrMissing("reading scans by OCR needs tesserocr: pip install tesserocr") from None
         engine = tesserocr.PyTessBaseAPI(path=_model_folder(), lang="vie", psm=tesserocr.PSM.AUTO)
         # Printed plans have no white-on-black text; looking for it costs a tenth of a page's time.
         engine.SetVariable("tessedit_do_invert", "0")

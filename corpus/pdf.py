@@ -146,6 +146,9 @@ def _read_pages(data: bytes, start: int, end: int) -> list["_PageLines"]:
 #: Characters this close (points) on the same line belong to one word; lines whose tops are this close are one line.
 _WORD_GAP = 3.0
 _SAME_LINE = 3.0
+#: A gap this many times the line's height parts two columns (the header's issuer and motto side by side):
+#: a justified line's widest space is about one height.
+_COLUMN_GAP = 2.0
 
 
 def _plain_page(page) -> "_PageLines | None":
@@ -181,21 +184,26 @@ def _plain_page(page) -> "_PageLines | None":
 
 
 def _line_of(row: list[tuple], height: float) -> dict | None:
-    """One line's text, a space where the characters part (a drawn space, or a gap)."""
+    """One line's text from its characters (text, left, bottom, right, top; PDF coordinates)
+    in order: a space where they part (a drawn space, or a gap), a tab where columns part."""
     inked = [character for character in row if not character[0].isspace()]
     if not inked:
         return None
+    top, bottom = max(character[4] for character in inked), min(character[2] for character in inked)
     pieces, previous, spaced = [], None, False
     for character in row:
         if character[0].isspace():
             spaced = True
             continue
-        if previous is not None and (spaced or character[1] - previous[3] > _WORD_GAP):
+        gap = character[1] - previous[3] if previous is not None else 0.0
+        if previous is not None and gap > _COLUMN_GAP * (top - bottom):
+            pieces.append("\t")
+        elif previous is not None and (spaced or gap > _WORD_GAP):
             pieces.append(" ")
         pieces.append(character[0])
         previous, spaced = character, False
     return {"text": "".join(pieces), "x0": inked[0][1], "x1": max(character[3] for character in inked),
-            "top": height - max(character[4] for character in inked), "bottom": height - min(character[2] for character in inked)}
+            "top": height - top, "bottom": height - bottom}
 
 
 def _check_not_locked(data: bytes) -> None:
@@ -265,7 +273,33 @@ def _page_lines(page) -> "_PageLines":
         rows = ["\t".join(_cell(cell) for cell in row) for row in table.extract()]
         blocks.append((table.bbox[1], "\n" + "\n".join(row for row in rows if row.strip("\t ")) + "\n"))
     outside = page.filter(lambda item: not _inside(item, boxes)) if boxes else page
-    return _PageLines(float(page.width), float(page.height), outside.extract_text_lines(layout=False, strip=True, return_chars=False), blocks, boxes)
+    lines = [_columns_parted(line) for line in outside.extract_text_lines(layout=False, strip=True, return_chars=True)]
+    return _PageLines(float(page.width), float(page.height), lines, blocks, boxes)
+
+
+def _columns_parted(line: dict) -> dict:
+    """pdfplumber's line (its characters dropped) with a tab for each space where columns part,
+    as pdfium's lines have them (`_line_of`)."""
+    characters = line.pop("chars")
+    text = line["text"]
+    if "".join(character["text"] for character in characters) != "".join(text.split()):
+        return line  # characters pdfplumber wrote otherwise than it drew: the line as it gives it
+    pieces: list[str] = []
+    taken, previous = 0, None
+    for piece in re.split(r"(\s+)", text):
+        if not piece or piece.isspace():
+            pieces.append(piece)
+            continue
+        first = characters[taken]
+        if previous is not None and first["x0"] - previous["x1"] > _COLUMN_GAP * (line["bottom"] - line["top"]):
+            pieces[-1] = "\t"
+        length = 0
+        while length < len(piece):
+            length += len(characters[taken]["text"])
+            taken += 1
+        previous = characters[taken - 1]
+        pieces.append(piece)
+    return {**line, "text": "".join(pieces)}
 
 
 def _laid_out(page: _PageLines, running: set[str]) -> _Page:
@@ -324,6 +358,7 @@ def _goes_on(previous: dict, line: dict, right: float, left: float, width: float
     gap = line["top"] - previous["bottom"]
     # Only a page of prose has a margin to run to: a page of short lines is lines.
     return (right - left >= 0.5 * width and previous["x1"] >= right - 0.12 * width and line["x0"] <= left + 0.015 * width
+            and "\t" not in previous["text"] and "\t" not in line["text"]  # columns side by side are rows, not a paragraph
             and 0 <= gap <= usual_gap * 1.5 + 0.5 and not _starts_item(line["text"])
             and not any(previous["bottom"] <= top <= line["top"] for _, top, _, _ in boxes))
 

@@ -5,6 +5,8 @@ make their PDFs and scans from the documents' own text with these.
     as_pdf(text, path, **OFFICIAL)         the same in the layout Decree 30/2020/NĐ-CP sets
     as_pdf(text, path, running=(head, foot))
                                            with a running head and foot on every page
+    as_pdf(text, path, header=(left, right))
+                                           under an official header in two columns side by side
     scanned(pdf, path, skew=1.2, noise=0.04, stamp=True)
                                            an image-only PDF at 300 dpi, as a scanner writes it
 """
@@ -53,13 +55,15 @@ _ITEM = re.compile(r"(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s|[-+•*]")
 
 
 def as_pdf(text: str, path: Path, *, size: float = 10, margins: tuple[float, float, float, float] = (10, 10, 10, 15),
-           running: tuple[str, str] | None = None) -> Path:
+           running: tuple[str, str] | None = None, header: tuple[str, str] | None = None) -> Path:
     """The plan as a word processor prints it: paragraphs wrapped at the margin with space
     after them, runs of tab-separated lines as ruled tables (which may go on over a page);
     type of `size` points, `margins` (mm) left, top, right and bottom.  The default, small
     type and narrow margins, makes dense pages: the hardest to read and the slowest.
     `running` is a head and a foot printed small in the margins of every page, "{page}" in
-    them the page's number, as a portal's print or a word processor's page style adds them."""
+    them the page's number, as a portal's print or a word processor's page style adds them.
+    `header` is the official header's two columns (the issuer, number; the motto, place and
+    date), their lines centred side by side in a table without borders, as Word lays it out."""
     try:
         import fpdf
     except ImportError:
@@ -88,6 +92,12 @@ def as_pdf(text: str, path: Path, *, size: float = 10, margins: tuple[float, flo
                         cells.cell(cell)
             rows.clear()
 
+    if header:
+        with pdf.table(borders_layout="NONE", text_align="CENTER", line_height=spacing, first_row_as_headings=False, col_widths=(2, 3)) as grid:
+            cells = grid.row()
+            for column in header:
+                cells.cell(column)
+        pdf.ln(4)
     for paragraph in paragraphs(text):
         if "\t" in paragraph:
             rows.append(paragraph.split("\t"))

@@ -292,6 +292,25 @@ def test_running_heads_and_feet_of_a_pdf_are_left_out(tmp_path):
     assert _tasks(read) == _tasks(original)
 
 
+def test_an_official_header_in_two_columns_reads_as_its_issuer_number_and_date(tmp_path):
+    """Word lays the header out as two columns side by side: the issuer and number on the
+    left, the motto, place and date on the right.  Each printed line holds a piece of both;
+    read as a paragraph, the issuer runs into the motto and the number into the date."""
+    seed = plan_path("tich-luong").read_text(encoding="utf-8")
+    body = seed[seed.index("KẾ HOẠCH"):]
+    header = ("ỦY BAN NHÂN DÂN\nPHƯỜNG TÍCH LƯƠNG\n-------\nSố: 04/KH-UBND",
+              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n---------------\nTích Lương, ngày 05 tháng 01 năm 2026")
+    printed = as_pdf(body, tmp_path / "tich-luong.pdf", header=header, **printing.OFFICIAL)
+    lines = read_text(printed).normalized.splitlines()
+    assert lines[0].split("\t") == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    record, original = extract_file(printed), extract_file(plan_path("tich-luong"))
+    document = record.document
+    assert (document.symbol, document.date, document.commune) == ("04/KH-UBND", "2026-01-05", "Tích Lương")
+    assert document.issuer == "UBND phường Tích Lương"
+    assert document.title == original.document.title
+    assert _symbols(record) == _symbols(original)
+
+
 def test_an_appendix_task_table_in_a_pdf_keeps_its_columns(tmp_path):
     seed = plan_path("an-duong")
     text = read_text(as_pdf(seed.read_text(encoding="utf-8"), tmp_path / "an-duong.pdf")).normalized

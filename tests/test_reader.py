@@ -109,6 +109,7 @@ def _pdf(tmp_path: Path, name: str, lines: list[str], pages: int = 1) -> Path:
         pytest.skip("DejaVu font missing (.ci/run installs fonts-dejavu-core)")
     pdf = fpdf.FPDF()
     pdf.add_font("DejaVu", "", str(FONT))
+    pdf.set_top_margin(30)  # the text starts below the page's head, where a line every page repeats is a running head
     for page in range(pages):
         pdf.add_page()
         pdf.set_font("DejaVu", size=11)
