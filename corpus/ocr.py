@@ -25,7 +25,7 @@ DPI = 300
 #: An image larger than this (an A3 page at 600 dpi is 70 million) is refused.
 MAX_PIXELS = 120_000_000
 #: Bump when what OCR gives changes, so older cached readings are read again.
-_CACHE_FORMAT = 8
+_CACHE_FORMAT = 9
 #: Where Debian, Fedora, Homebrew and a source build put Tesseract's models.
 _MODEL_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                   "/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata")
@@ -251,13 +251,18 @@ _LINE_MM = (1.0, 10.0)
 
 def line_height(gray, dpi: float) -> float:
     """The usual height (pixels) of a line of text on an upright page: the median height of its
-    bands of rows with ink, bands that cannot be lines of text left out; 0 when it has none."""
+    bands of rows with ink, bands that cannot be lines of text left out; 0 when it has none.
+    Ink running down further than a line is tall is left out first: a task table's column
+    rules would make all its rows, a page of them, one band."""
     import numpy
 
-    inked = (numpy.asarray(gray) < 128).sum(axis=1) >= 3
+    from .ruled import runs_down
+
+    shortest, tallest = (millimetres * dpi / 25.4 for millimetres in _LINE_MM)
+    ink = numpy.asarray(gray) < 128
+    inked = (ink & ~runs_down(ink, round(tallest))).sum(axis=1) >= 3
     edges = numpy.flatnonzero(numpy.diff(numpy.concatenate([[0], inked.astype(numpy.int8), [0]])))
     heights = edges[1::2] - edges[::2]
-    shortest, tallest = (millimetres * dpi / 25.4 for millimetres in _LINE_MM)
     lines = heights[(heights >= shortest) & (heights <= tallest)]
     return float(numpy.median(lines)) if lines.size else 0.0
 
@@ -283,7 +288,7 @@ def upright(gray):
 
 def ocr_images(images) -> list[OcrPage]:
     require_ocr()
-    return _read_side_by_side(list(images))
+    return _side_by_side(ocr_image, list(images))
 
 
 def page_workers() -> int:
@@ -296,33 +301,51 @@ def page_workers() -> int:
     return chosen if chosen > 0 else max(1, os.cpu_count() or 1)
 
 
-def _read_side_by_side(images: list) -> list[OcrPage]:
-    """Each image read by its own Tesseract engine, `page_workers()` at once (the engine
-    leaves Python's lock while it reads)."""
+def _side_by_side(read, items: list) -> list[OcrPage]:
+    """`read` of each item, `page_workers()` at once."""
+    return list(_page_readers().map(read, items))
+
+
+_readers_lock = threading.Lock()
+_readers: tuple[tuple[int, int], "object"] | None = None
+
+
+def _page_readers():
+    """The threads that read pages, each with its own Tesseract engine (the engine leaves
+    Python's lock while it reads), kept from one document to the next: loading an engine
+    takes 0.1 s, a sixth of a page.  A process forked from this one starts its own."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=page_workers()) as pool:
-        return list(pool.map(ocr_image, images))
+    global _readers
+    key = (os.getpid(), page_workers())
+    with _readers_lock:
+        if _readers is None or _readers[0] != key:
+            if _readers is not None and _readers[0][0] == key[0]:
+                _readers[1].shutdown(wait=False)
+            _readers = (key, ThreadPoolExecutor(max_workers=key[1], thread_name_prefix="ocr"))
+        return _readers[1]
 
 
 def ocr_pdf_pages(data: bytes, pages: list[int]) -> dict[int, OcrPage]:
-    """The given pages (0-based) of a PDF, rendered at DPI and read, a few at a time (a
-    rendered A4 page is 9 MB)."""
+    """The given pages (0-based) of a PDF, each rendered at DPI by the worker that reads it
+    (a rendered A4 page is 26 MB: only the pages being read are held)."""
     import pypdfium2
 
     require_ocr()
     document = pypdfium2.PdfDocument(data)
-    read: dict[int, OcrPage] = {}
-    batch = 2 * page_workers()
+    # pdfium renders one page at a time, outside Python's lock: a page is rendered while others are read;
+    # in RGB order (rev_byteorder), which Pillow takes without reordering the 26 MB of pixels.
+    rendering = threading.Lock()
+
+    def read(number: int) -> OcrPage:
+        with rendering:
+            image = document[number].render(scale=DPI / 72, rev_byteorder=True).to_pil()
+        return ocr_image(image)
+
     try:
-        for start in range(0, len(pages), batch):
-            numbers = pages[start:start + batch]
-            # pdfium renders one page at a time; the reading is what runs side by side.
-            images = [document[number].render(scale=DPI / 72).to_pil() for number in numbers]
-            read.update(zip(numbers, _read_side_by_side(images)))
+        return dict(zip(pages, _side_by_side(read, pages)))
     finally:
         document.close()
-    return read
 
 
 def read_image_file(path: Path) -> list:

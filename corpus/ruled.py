@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Grid", "find_grids", "without_rules", "empty_cells", "table_text", "INK"]
+__all__ = ["Grid", "find_grids", "without_rules", "runs_down", "empty_cells", "table_text", "INK"]
 
 #: A pixel darker than this may be ink of a rule.
 INK = 160
@@ -96,6 +96,14 @@ def without_rules(gray, mask):
     pixels = numpy.asarray(gray).copy()
     pixels[mask] = 255
     return Image.fromarray(pixels)
+
+
+def runs_down(ink, length: int):
+    """The pixels of `ink` (a boolean page) in runs down the page of `length` or longer: a
+    table's column rules, a frame's sides."""
+    import numpy
+
+    return _covered(_full_windows(numpy.ascontiguousarray(ink.T), length), length).T
 
 
 def _full_windows(ink, length: int):

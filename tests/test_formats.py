@@ -397,6 +397,27 @@ def test_a_page_is_set_level_before_it_is_read():
         assert abs(skew_of(page.rotate(angle, fillcolor=255)) + angle) <= 0.2
 
 
+def test_a_page_of_a_ruled_task_table_has_the_line_height_of_its_text(tmp_path):
+    """The height that decides a page's reading resolution: the table's column rules run down
+    the whole page and must not make its rows one tall band, which is no line at all (the
+    page was read at twice the resolution, at twice the cost, for nothing).  A table is set
+    in type no larger than the prose, its cells' lines a little apart from row to row."""
+    import pypdfium2
+
+    from vnlineage.corpus.ocr import DPI, line_height
+    from vnlineage.corpus.ruled import find_grids
+
+    printed = as_pdf(plan_path("an-duong").read_text(encoding="utf-8"), tmp_path / "an-duong.pdf", **printing.OFFICIAL)
+    document = pypdfium2.PdfDocument(str(printed))
+    pages = [document[number].render(scale=DPI / 72, grayscale=True).to_pil() for number in range(len(document))]
+    tabled = [bool(find_grids(page, DPI)[0]) for page in pages]
+    ruled = [page for page, table in zip(pages, tabled) if table]
+    prose = [page for page, table in zip(pages, tabled) if not table]
+    assert ruled and prose
+    text_height = line_height(prose[0], DPI)
+    assert all(text_height / 3 <= line_height(page, DPI) <= 1.2 * text_height for page in ruled)
+
+
 def test_a_scanned_page_image_is_read_and_a_huge_one_refused(tmp_path, ocr_cache, monkeypatch):
     _tesseract()
     from vnlineage.corpus import ocr
