@@ -25,7 +25,7 @@ DPI = 300
 #: An image larger than this (an A3 page at 600 dpi is 70 million) is refused.
 MAX_PIXELS = 120_000_000
 #: Bump when what OCR gives changes, so older cached readings are read again.
-_CACHE_FORMAT = 9
+_CACHE_FORMAT = 10
 #: Where Debian, Fedora, Homebrew and a source build put Tesseract's models.
 _MODEL_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                   "/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata")
@@ -40,6 +40,9 @@ class OcrMissing(RuntimeError):
 class OcrPage:
     text: str
     confidence: float  # mean word confidence, 0–100
+    #: The lines read in the page's top and bottom margins, where its number and a running head
+    #: or foot are: which of them to leave out is known only from the whole document (corpus.pdf).
+    margin: tuple[str, ...] = ()
 
 
 def _model_folder() -> str:
@@ -84,7 +87,7 @@ def ocr_image(image) -> OcrPage:
     two columns stay apart and a paragraph's wrapped lines are joined."""
     import numpy
 
-    from .pdf import paragraphs_of_lines
+    from .pdf import MARGIN, paragraphs_of_lines
     from .ruled import INK, empty_cells, find_grids, table_text, without_rules
 
     gray, dpi = _for_reading(without_red_seal(image))
@@ -101,10 +104,11 @@ def ocr_image(image) -> OcrPage:
         held = {id(word) for word in inside}
         words = [word for word in words if id(word) not in held]
     lines = sorted(_lines_of(words), key=lambda line: (line["top"], line["x0"]))
+    margin = tuple(line["text"] for line in lines if line["top"] < MARGIN * gray.height or line["bottom"] > (1 - MARGIN) * gray.height)
     boxes = [grid.box for grid in grids]
     blocks += [(paragraph[0]["top"], " ".join(line["text"] for line in paragraph)) for paragraph in paragraphs_of_lines(lines, boxes, float(gray.width))]
     blocks.sort(key=lambda block: block[0])
-    return OcrPage(repaired_dates("\n".join(text for _, text in blocks).strip("\n")), confidence)
+    return OcrPage(repaired_dates("\n".join(text for _, text in blocks).strip("\n")), confidence, margin)
 
 
 #: A lone mark read with less confidence than this is a speck of dirt, not a dash or a dot.
@@ -426,5 +430,5 @@ def cached(data: bytes, kind: str, read) -> dict[int, OcrPage]:
     from .readings import remembered
 
     return remembered(data, f"ocr-{kind}-{_CACHE_FORMAT}", read,
-                      to_json=lambda pages: {str(number): {"text": page.text, "confidence": page.confidence} for number, page in pages.items()},
-                      from_json=lambda stored: {int(number): OcrPage(page["text"], page["confidence"]) for number, page in stored.items()})
+                      to_json=lambda pages: {str(number): {"text": page.text, "confidence": page.confidence, "margin": page.margin} for number, page in pages.items()},
+                      from_json=lambda stored: {int(number): OcrPage(page["text"], page["confidence"], tuple(page["margin"])) for number, page in stored.items()})

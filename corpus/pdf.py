@@ -9,8 +9,10 @@ as the reader's other formats give it, so that an appendix's task table reaches 
 extractor with its columns (STT, nhiệm vụ, chủ trì, phối hợp, thời gian, sản phẩm).  A
 page number alone at the top or bottom of a page is left out, and so are running heads and
 feet (a line at the top or bottom that most pages repeat, its figures aside: "Kế hoạch số
-12/KH-UBND", "Cổng thông tin điện tử … – Trang 3"); a word split at a line end is joined
-again by the reader.
+12/KH-UBND", "Cổng thông tin điện tử … – Trang 3"), from the pages read by OCR too; a word
+split at a line end is joined again by the reader.  Where a line's words part by more than
+twice its height, two columns stand side by side (the official header's issuer and motto):
+they are parted by a tab, and such lines are never joined into a paragraph.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .records import OcrReading
 
-__all__ = ["pdf_text", "paragraphs_of_lines", "page_ranges", "PdfError", "NoTextLayer"]
+__all__ = ["pdf_text", "paragraphs_of_lines", "page_ranges", "running_keys", "without_margin_lines", "PdfError", "NoTextLayer", "MARGIN"]
 
 #: A page's top and bottom margins, as a share of its height, where a lone page number is dropped.
-_MARGIN = 0.08
+MARGIN = 0.08
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–]?\s*\d{1,4}\s*(?:/\s*\d{1,4})?\s*[-–]?$", re.IGNORECASE)
 _TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", "intersection_tolerance": 4, "snap_tolerance": 3}
 
@@ -53,7 +55,7 @@ def pdf_text(data: bytes) -> tuple[str, list[str], "OcrReading | None"]:
         raise PdfError(f"cannot read this PDF: {type(error).__name__}: {error}") from None
     running = _running_lines(pages)
     pages = [_laid_out(page, running) for page in pages]
-    notes, ocr = _read_scanned_pages(data, pages)
+    notes, ocr = _read_scanned_pages(data, pages, running)
     written = ""
     for previous, page in zip([None, *pages], pages):
         if not page.text.strip():
@@ -64,7 +66,9 @@ def pdf_text(data: bytes) -> tuple[str, list[str], "OcrReading | None"]:
     return written, notes, ocr
 
 
-def _read_scanned_pages(data: bytes, pages: list["_Page"]) -> tuple[list[str], "OcrReading | None"]:
+def _read_scanned_pages(data: bytes, pages: list["_Page"], running: set[str]) -> tuple[list[str], "OcrReading | None"]:
+    """The pages without a text layer read by OCR, without the running heads and feet of
+    the document (`running`: those of its pages with text) or of its scans."""
     from .ocr import OcrMissing, cached, low_confidence_note, ocr_pdf_pages
     from .records import OcrReading
 
@@ -77,8 +81,9 @@ def _read_scanned_pages(data: bytes, pages: list["_Page"]) -> tuple[list[str], "
         if len(scanned) < len(pages):
             return [f"pages {page_ranges(scanned)} have no text layer and were not read: {error}"], None
         raise NoTextLayer(f"the PDF has no text layer (a scan); {error}") from None
+    running = running | running_keys([list(page.margin) for page in read.values()], sum(1 for page in read.values() if page.text.strip()))
     for number, page in read.items():
-        pages[number] = _Page(page.text)
+        pages[number] = _Page(without_margin_lines(page.text, page.margin, running))
     if not any(page.text.strip() for page in pages):
         raise NoTextLayer("the PDF has no text layer, and OCR found no text in it")
     reading = OcrReading.of({number: read[number].confidence for number in scanned})
@@ -233,7 +238,7 @@ class _PageLines:
     def margin_lines(self) -> list[dict]:
         """The lines at the top or bottom of the page, where page numbers and running heads and feet are."""
         height = self.height or 1.0
-        return [line for line in self.lines if line["top"] < _MARGIN * height or line["bottom"] > (1 - _MARGIN) * height]
+        return [line for line in self.lines if line["top"] < MARGIN * height or line["bottom"] > (1 - MARGIN) * height]
 
 
 #: A line at the top or bottom of the page is a running head or foot when at least this share of the pages repeat it.
@@ -246,12 +251,29 @@ def _running_key(text: str) -> str:
 
 
 def _running_lines(pages: list[_PageLines]) -> set[str]:
-    """The keys of the lines most pages repeat at their top or bottom (two pages at least)."""
+    return running_keys([[line["text"] for line in page.margin_lines()] for page in pages], sum(1 for page in pages if page.lines or page.blocks))
+
+
+def running_keys(margins: list[list[str]], pages: int) -> set[str]:
+    """The keys of the lines that most of the document's `pages` with text (two at least)
+    repeat at their top or bottom; `margins`: each page's lines there."""
     from collections import Counter
 
-    counts = Counter(key for page in pages for key in {_running_key(line["text"]) for line in page.margin_lines() if line["text"]})
-    least = max(2, _RUNNING_SHARE * sum(1 for page in pages if page.lines or page.blocks))
+    counts = Counter(key for lines in margins for key in {_running_key(text) for text in lines if text})
+    least = max(2, _RUNNING_SHARE * pages)
     return {key for key, count in counts.items() if count >= least and key.strip("# ")}
+
+
+def without_margin_lines(text: str, margin: tuple[str, ...], running: set[str]) -> str:
+    """A scanned page's text without the page number and the running head and foot that
+    open and close it (`margin`: the lines read in its margins)."""
+    dropped = {line for line in margin if _PAGE_NUMBER.match(line) or _running_key(line) in running}
+    lines = text.split("\n")
+    while lines and lines[0] in dropped:
+        lines.pop(0)
+    while lines and lines[-1] in dropped:
+        lines.pop()
+    return "\n".join(lines)
 
 
 @dataclass

@@ -369,6 +369,18 @@ def test_a_scan_taken_askew_speckled_and_stamped_reads_as_a_clean_one(tmp_path, 
     assert len(_symbols(read) - _symbols(original)) <= 1
 
 
+def test_running_heads_and_feet_of_a_scan_are_left_out(tmp_path, ocr_cache):
+    """A portal's print, printed out and scanned: its head and foot on every page are read by
+    OCR like the rest, and left out as they are from the print itself."""
+    _tesseract()
+    seed = plan_path("an-duong")
+    head, foot = "Cổng thông tin điện tử phường An Dương", "Kế hoạch 86/KH-UBND – Trang {page}"
+    printed = as_pdf(seed.read_text(encoding="utf-8"), tmp_path / "an-duong.pdf", running=(head, foot), **printing.OFFICIAL)
+    text = read_text(scanned(printed, tmp_path / "scan.pdf", pages=3)).normalized
+    assert "Cổng thông tin" not in text and "Trang" not in text
+    assert text.startswith("KẾ HOẠCH")
+
+
 def test_a_bar_alone_on_its_line_of_a_scan_is_read_as_a_bar(tmp_path, ocr_cache):
     """A printed web copy's pipe header, scanned: the bars OCR reads as letters ("Ị", "l") are bars
     again, so the header's cells are put back together as in the copy itself."""
