@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .ocr import OcrPage
     from .records import OcrReading
 
-__all__ = ["pdf_text", "paragraphs_of_lines", "page_ranges", "running_keys", "without_margin_lines", "PdfError", "NoTextLayer", "MARGIN"]
+__all__ = ["pdf_text", "paragraphs_of_lines", "page_ranges", "scans_without_margins", "PdfError", "NoTextLayer", "MARGIN"]
 
 #: A page's top and bottom margins, as a share of its height, where a lone page number is dropped.
 MARGIN = 0.08
@@ -81,9 +82,8 @@ def _read_scanned_pages(data: bytes, pages: list["_Page"], running: set[str]) ->
         if len(scanned) < len(pages):
             return [f"pages {page_ranges(scanned)} have no text layer and were not read: {error}"], None
         raise NoTextLayer(f"the PDF has no text layer (a scan); {error}") from None
-    running = running | running_keys([list(page.margin) for page in read.values()], sum(1 for page in read.values() if page.text.strip()))
-    for number, page in read.items():
-        pages[number] = _Page(without_margin_lines(page.text, page.margin, running))
+    for number, text in scans_without_margins(read, running).items():
+        pages[number] = _Page(text)
     if not any(page.text.strip() for page in pages):
         raise NoTextLayer("the PDF has no text layer, and OCR found no text in it")
     reading = OcrReading.of({number: read[number].confidence for number in scanned})
@@ -251,10 +251,10 @@ def _running_key(text: str) -> str:
 
 
 def _running_lines(pages: list[_PageLines]) -> set[str]:
-    return running_keys([[line["text"] for line in page.margin_lines()] for page in pages], sum(1 for page in pages if page.lines or page.blocks))
+    return _running_keys([[line["text"] for line in page.margin_lines()] for page in pages], sum(1 for page in pages if page.lines or page.blocks))
 
 
-def running_keys(margins: list[list[str]], pages: int) -> set[str]:
+def _running_keys(margins: list[list[str]], pages: int) -> set[str]:
     """The keys of the lines that most of the document's `pages` with text (two at least)
     repeat at their top or bottom; `margins`: each page's lines there."""
     from collections import Counter
@@ -264,9 +264,15 @@ def running_keys(margins: list[list[str]], pages: int) -> set[str]:
     return {key for key, count in counts.items() if count >= least and key.strip("# ")}
 
 
-def without_margin_lines(text: str, margin: tuple[str, ...], running: set[str]) -> str:
-    """A scanned page's text without the page number and the running head and foot that
-    open and close it (`margin`: the lines read in its margins)."""
+def scans_without_margins(pages: dict[int, "OcrPage"], running: set[str] | frozenset[str] = frozenset()) -> dict[int, str]:
+    """Each scanned page's text without its page number and the running head and foot that
+    open and close it: the lines most of the scans repeat in their margins, and those of
+    `running` (the document's pages with a text layer)."""
+    running = running | _running_keys([list(page.margin) for page in pages.values()], sum(1 for page in pages.values() if page.text.strip()))
+    return {number: _without_margin_lines(page.text, page.margin, running) for number, page in pages.items()}
+
+
+def _without_margin_lines(text: str, margin: tuple[str, ...], running: set[str]) -> str:
     dropped = {line for line in margin if _PAGE_NUMBER.match(line) or _running_key(line) in running}
     lines = text.split("\n")
     while lines and lines[0] in dropped:

@@ -196,15 +196,14 @@ def _cell_text(cell) -> str:
 def _image_text(path: Path, data: bytes):
     """A scanned page (or a TIFF's pages) read by OCR."""
     from .ocr import OcrMissing, cached, low_confidence_note, ocr_images, read_image_file
-    from .pdf import running_keys, without_margin_lines
+    from .pdf import scans_without_margins
     from .records import OcrReading
 
     try:
         pages = cached(data, "image", lambda: dict(enumerate(ocr_images(read_image_file(path)))))
     except (OcrMissing, ValueError) as error:
         raise DocumentError(path, str(error)) from None
-    running = running_keys([list(page.margin) for page in pages.values()], sum(1 for page in pages.values() if page.text.strip()))
-    text = "\n\n".join(without_margin_lines(page.text, page.margin, running) for _, page in sorted(pages.items()))
+    text = "\n\n".join(text for _, text in sorted(scans_without_margins(pages).items()))
     if not text.strip():
         raise DocumentError(path, "OCR found no text in the image")
     reading = OcrReading.of({number: page.confidence for number, page in pages.items()})
